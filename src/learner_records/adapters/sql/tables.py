@@ -1,0 +1,129 @@
+"""The register's tables (SQLAlchemy Core). Learner-scoped tables carry the ULN so they can be sharded by it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+learner = Table(
+    "learner",
+    metadata,
+    Column("uln", String(10), primary_key=True),
+    Column("title", String(35)),
+    Column("given_name", String(35), nullable=False),
+    Column("middle_other_name", String(35)),
+    Column("family_name", String(35), nullable=False),
+    Column("preferred_given_name", String(35)),
+    Column("previous_family_name", String(35)),
+    Column("family_name_at_16", String(35)),
+    Column("school_at_16", String(254)),
+    Column("address_line_1", String(50)),
+    Column("address_line_2", String(50)),
+    Column("town", String(50)),
+    Column("county_or_city", String(50)),
+    Column("postcode", String(9), nullable=False),
+    Column("date_of_address_capture", Date),
+    Column("date_of_birth", Date, nullable=False),
+    Column("place_of_birth", String(35)),
+    Column("gender", SmallInteger, nullable=False),
+    Column("email_address", String(254)),
+    Column("nationality", String(3)),
+    Column("scottish_candidate_number", String(9)),
+    Column("verification_type", SmallInteger, nullable=False),
+    Column("other_verification_description", String(255)),
+    Column("ability_to_share", SmallInteger, nullable=False),
+    Column("notes", Text),
+    Column("status", SmallInteger, nullable=False),
+    Column("tier_level", SmallInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("master_uln", String(10), ForeignKey("learner.uln")),
+    # normalised forms of the five mandatory fields: the register refuses a second learner with the same five
+    Column("norm_given_name", String(70), nullable=False),
+    Column("norm_family_name", String(70), nullable=False),
+    Column("norm_postcode", String(9), nullable=False),
+    Index("uq_learner_identity", "date_of_birth", "norm_family_name", "norm_given_name", "gender", "norm_postcode",
+          unique=True),
+    Index("ix_learner_master_uln", "master_uln"),
+    sqlite_with_rowid=False,
+)
+
+# Blocking keys: each learner is indexed under a few selective keys so matching never scans the learner table.
+learner_key = Table(
+    "learner_key",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("uln", String(10), ForeignKey("learner.uln"), primary_key=True),
+    Index("ix_learner_key_uln", "uln"),
+    sqlite_with_rowid=False,
+)
+
+merge_event = Table(
+    "merge_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("master_uln", String(10), ForeignKey("learner.uln"), nullable=False),
+    Column("linked_uln", String(10), ForeignKey("learner.uln"), nullable=False),
+    Column("merged", Boolean, nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisation.id")),
+    Column("user_name", String(128), nullable=False),
+)
+
+organisation = Table(
+    "organisation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ukprn", String(8), nullable=False, unique=True),
+    Column("organisation_ref", String(6), unique=True),
+    Column("name", String(254), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation_id", Integer, ForeignKey("organisation.id"), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)
+
+# Append-only: who read or changed which learner, and when.
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisation.id")),
+    Column("user_name", String(128), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("uln", String(10)),
+    Index("ix_access_log_uln_at", "uln", "at"),
+    Index("ix_access_log_organisation_id_at", "organisation_id", "at"),
+)

@@ -1,0 +1,67 @@
+"""The composition root: the only place that chooses adapters and wires them to the services."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
+from .config import Settings
+from .domain import matching
+from .services.merging import MergingService
+from .services.organisations import OrganisationService
+from .services.ports import Clock, UnitOfWorkFactory
+from .services.register import RegisterService
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        # Naive UTC: the same on SQLite (no time zones) and PostgreSQL `timestamp` columns.
+        return datetime.utcnow().replace(microsecond=0)  # noqa: DTZ003
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    uow: UnitOfWorkFactory
+    clock: Clock
+    register: RegisterService
+    merging: MergingService
+    organisations: OrganisationService
+    engine: Engine | None = None
+
+
+def thresholds(settings: Settings) -> matching.MatchThresholds:
+    defaults = matching.MatchThresholds()
+    return matching.MatchThresholds(
+        possible_score=settings.possible_match_score or defaults.possible_score,
+        too_many=settings.possible_match_limit,
+    )
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    uow: UnitOfWorkFactory | None = None,
+    clock: Clock | None = None,
+    randbelow: Callable[[int], int] = secrets.randbelow,
+) -> Services:
+    engine = None
+    if uow is None:
+        engine = make_engine(settings.database_url)
+        uow = SqlUnitOfWorkFactory(engine)
+    clock = clock or SystemClock()
+    duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
+    return Services(
+        settings=settings,
+        uow=uow,
+        clock=clock,
+        register=RegisterService(uow, clock, randbelow, thresholds(settings)),
+        merging=MergingService(uow, clock, duplicate_threshold),
+        organisations=OrganisationService(uow, clock),
+        engine=engine,
+    )

@@ -1,0 +1,64 @@
+"""Who may do what on the register: organisation kinds and the operations each kind may call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .errors import InsufficientAccess
+
+
+class OrganisationKind(str, Enum):
+    LEARNER_REGISTRATION_BODY = "learner_registration_body"
+    AWARDING_ORGANISATION = "awarding_organisation"
+    REGISTER_ADMINISTRATOR = "register_administrator"
+
+
+class Operation(str, Enum):
+    FIND_BY_ULN = "find_by_uln"
+    FIND_BY_DEMOGRAPHICS = "find_by_demographics"
+    REGISTER = "register"
+    UPDATE = "update"
+    VERIFY = "verify"
+    RETRIEVE_ULNS = "retrieve_ulns"
+    MERGE = "merge"
+    MERGE_REPORT = "merge_report"
+    DUPLICATE_SCAN = "duplicate_scan"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+
+
+_LRB = frozenset(
+    {
+        Operation.FIND_BY_ULN,
+        Operation.FIND_BY_DEMOGRAPHICS,
+        Operation.REGISTER,
+        Operation.UPDATE,
+        Operation.VERIFY,
+        Operation.RETRIEVE_ULNS,
+        Operation.MERGE_REPORT,
+    }
+)
+# An awarding organisation checks the ULNs it is given; it never creates or changes learners.
+_AO = frozenset({Operation.FIND_BY_ULN, Operation.FIND_BY_DEMOGRAPHICS, Operation.VERIFY, Operation.RETRIEVE_ULNS})
+RIGHTS: dict[OrganisationKind, frozenset[Operation]] = {
+    OrganisationKind.LEARNER_REGISTRATION_BODY: _LRB,
+    OrganisationKind.AWARDING_ORGANISATION: _AO,
+    OrganisationKind.REGISTER_ADMINISTRATOR: frozenset(Operation),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is calling: an organisation (None for the operator's own CLI) and the person or system acting for it."""
+
+    kind: OrganisationKind
+    user_name: str
+    organisation_id: int | None = None
+    ukprn: str | None = None
+
+    def may(self, operation: Operation) -> bool:
+        return operation in RIGHTS[self.kind]
+
+    def require(self, operation: Operation) -> None:
+        if not self.may(operation):
+            raise InsufficientAccess(f"A {self.kind.value.replace('_', ' ')} may not {operation.value.replace('_', ' ')}")

@@ -1,0 +1,142 @@
+"""One rooted error tree. Each error carries the LRS code that a client sees for it.
+
+    LearnerRecordsError
+    ├── InvalidField                 WSEC0001  a value breaks a field rule (names the field and the rule)
+    │   ├── InvalidFields                      several at once, each listed
+    │   └── InvalidUln               WSEC0136
+    │       ├── InvalidUlnLength
+    │       ├── InvalidUlnFormat
+    │       └── InvalidUlnChecksum
+    ├── NotFound                               a thing asked for does not exist
+    │   └── UlnNotFoundForUpdate     WSRC0019
+    ├── Conflict                               the request contradicts the register's state
+    │   ├── DuplicateLearner         WSRC0021
+    │   ├── StaleVersion             WSRC0013
+    │   ├── NoChanges                WSRC0020
+    │   ├── InvalidAbilityToShareChange WSRC0014
+    │   └── InvalidMerge
+    └── AccessError
+        ├── UnknownOrganisation      WSEC0003
+        ├── IncorrectPassword        WSEC0005
+        └── InsufficientAccess       WSEC0006
+
+Business outcomes (no match, possible match, a verification that fails) are values, not errors.
+"""
+
+from __future__ import annotations
+
+from .codes import ErrorCode, ResponseCode
+
+Code = ErrorCode | ResponseCode | None
+
+
+class LearnerRecordsError(Exception):
+    code: Code = None
+    default_message = "The operation could not be carried out"
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class InvalidField(LearnerRecordsError):
+    """A value breaks a field rule. `field` is the protocol's element name (e.g. DateOfBirth)."""
+
+    code: Code = ErrorCode.INVALID_REQUEST
+
+    def __init__(self, field: str, problem: str, rule: str) -> None:
+        self.field = field
+        self.problem = problem
+        self.rule = rule
+        super().__init__(f"{field}: {problem} ({rule})")
+
+
+class InvalidFields(InvalidField):
+    """Several field rules broken at once; `problems` lists every one (the first is also the error's own)."""
+
+    def __init__(self, problems: list[InvalidField]) -> None:
+        first = problems[0]
+        self.problems = tuple(problems)
+        super().__init__(first.field, first.problem, first.rule)
+        self.message = "; ".join(str(problem) for problem in problems)
+        self.args = (self.message,)
+
+
+class InvalidUln(InvalidField):
+    code: Code = ErrorCode.INVALID_ULN
+    rule_text = "a ULN is 10 digits, the first 1-9, the last a mod-11 check digit"
+
+    def __init__(self, problem: str, field: str = "ULN") -> None:
+        super().__init__(field, problem, self.rule_text)
+
+
+class InvalidUlnLength(InvalidUln):
+    pass
+
+
+class InvalidUlnFormat(InvalidUln):
+    pass
+
+
+class InvalidUlnChecksum(InvalidUln):
+    pass
+
+
+class NotFound(LearnerRecordsError):
+    default_message = "Not found"
+
+
+class UlnNotFoundForUpdate(NotFound):
+    code: Code = ResponseCode.ULN_NOT_FOUND_FOR_UPDATE
+    default_message = ResponseCode.ULN_NOT_FOUND_FOR_UPDATE.wording
+
+
+class Conflict(LearnerRecordsError):
+    pass
+
+
+class DuplicateLearner(Conflict):
+    code: Code = ResponseCode.CANNOT_REGISTER
+    default_message = ResponseCode.CANNOT_REGISTER.wording
+
+    def __init__(self, existing_uln: str | None = None, message: str | None = None) -> None:
+        self.existing_uln = existing_uln
+        super().__init__(message)
+
+
+class StaleVersion(Conflict):
+    code: Code = ResponseCode.STALE_VERSION
+    default_message = ResponseCode.STALE_VERSION.wording
+
+
+class NoChanges(Conflict):
+    code: Code = ResponseCode.NO_CHANGES
+    default_message = ResponseCode.NO_CHANGES.wording
+
+
+class InvalidAbilityToShareChange(Conflict):
+    code: Code = ResponseCode.INVALID_ABILITY_TO_SHARE_CHANGE
+    default_message = ResponseCode.INVALID_ABILITY_TO_SHARE_CHANGE.wording
+
+
+class InvalidMerge(Conflict):
+    default_message = "These learners cannot be merged"
+
+
+class AccessError(LearnerRecordsError):
+    pass
+
+
+class UnknownOrganisation(AccessError):
+    code: Code = ErrorCode.UNKNOWN_ORGANISATION
+    default_message = ErrorCode.UNKNOWN_ORGANISATION.wording
+
+
+class IncorrectPassword(AccessError):
+    code: Code = ErrorCode.INCORRECT_PASSWORD
+    default_message = ErrorCode.INCORRECT_PASSWORD.wording
+
+
+class InsufficientAccess(AccessError):
+    code: Code = ErrorCode.INSUFFICIENT_ACCESS
+    default_message = ErrorCode.INSUFFICIENT_ACCESS.wording

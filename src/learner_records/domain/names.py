@@ -1,0 +1,362 @@
+"""Name and postcode normalisation, nicknames, phonetic codes and blocking keys.
+
+Records keep the names people really have; everything here derives comparison forms from them.
+
+>>> normalise_name("  Siobhán  O’Brien-McDonald ")
+'SIOBHAN OBRIEN MACDONALD'
+>>> format_postcode("cv49ee")
+'CV4 9EE'
+>>> canonical_given_name("Billy")
+'WILLIAM'
+
+Blocking keys
+-------------
+A learner is indexed under a set of short keys; a query computes the same keys from its own data and only
+learners sharing at least one key are scored. Every key holds at least two independent pieces of evidence,
+so a bucket stays small (a key on the date of birth alone would hold ~270 learners at 1,000,000), and the
+kinds overlap so that two records of one person still share a key after one or two realistic corruptions.
+"Name codes" are the phonetic keys of the canonical first given name and of every family-name variant
+(the whole family name, each significant part of a hyphenated or multi-word name, and the previous family
+name and its parts).
+
+==========================  ==========================================  =====================================
+kind                        made of                                     survives
+==========================  ==========================================  =====================================
+``dn:DATE:CODE``            date of birth + one name code               a typo, nickname or change in the
+                                                                        other name; given/family swapped
+``sn:DATE|DATE:CODE``       both readings of a day/month-ambiguous      day and month swapped (+ a name
+                            date of birth + one name code               corruption); only for such dates
+``ym:A:B:YYYY-MM``          both name codes (ordered, so a swap gives   a wrong day of birth
+``yd:A:B:YYYY-*-DD``        the same key) + the date of birth with one  a wrong month of birth
+``md:A:B:*-MM-DD``          of its three parts left out                 a wrong year of birth
+``dp:DATE:POSTCODE``        date of birth + postcode                    typos in both names, a swap with a
+                                                                        typo, a changed name
+``pn:POSTCODE:CODE``        postcode + one name code                    a date of birth error together with
+                                                                        a name corruption
+==========================  ==========================================  =====================================
+
+The name codes use Soundex with a coded first letter (see `phonetic_key`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+import jellyfish
+
+# Letters that NFKD does not decompose into an ASCII base letter plus marks.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "ẞ": "SS", "Æ": "AE", "æ": "ae", "Œ": "OE",
+        "œ": "oe", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th", "ı": "i", "Ħ": "H",
+        "ħ": "h", "Ŀ": "L", "ŀ": "l", "ĸ": "K", "Ŋ": "NG", "ŋ": "ng", "ſ": "s", "Ƒ": "F", "ƒ": "f",
+    }
+)  # fmt: skip
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘‛ʼʻʹʽ`´′"})
+_DROPPED = "'."
+# Everything in ASCII that is neither a letter, a digit nor a dropped character separates words.
+_ASCII_SEPARATORS = str.maketrans(
+    {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) not in _DROPPED} | {c: None for c in _DROPPED}
+)
+_NON_WORD = re.compile(r"[^\w ]|_")
+_M_APOSTROPHE = re.compile(r"(?<![A-Z])M'(?=[A-Z])")
+
+# Particles are words of a name too short or too common to identify anyone on their own.
+PARTICLES = frozenset(
+    {"AL", "AP", "BIN", "BINTI", "D", "DA", "DAS", "DE", "DEL", "DELA", "DELLA", "DEN", "DER", "DES", "DI", "DO",
+     "DOS", "DU", "EL", "LA", "LE", "MAC", "O", "SAINT", "TER", "VAN", "VON", "Y"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise_name(name: str) -> str:
+    """The comparison form of a name: ASCII upper case, no apostrophes or full stops, single spaces.
+
+    Mc and M' prefixes become MAC and a leading St or St. becomes SAINT, so spellings of one name agree.
+    """
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSABLE).translate(_APOSTROPHES))
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    upper = name.upper()
+    if "M'" in upper:
+        upper = _M_APOSTROPHE.sub("MAC", upper)
+    words = upper.translate(_ASCII_SEPARATORS)
+    if not words.isascii():
+        words = _NON_WORD.sub(" ", words)
+    parts = words.split()
+    if not parts:
+        return ""
+    if parts[0] == "ST":
+        parts[0] = "SAINT"
+    return " ".join(_mac(part) for part in parts)
+
+
+def _mac(word: str) -> str:
+    if word == "MC":
+        return "MAC"
+    return "MAC" + word[2:] if word.startswith("MC") else word
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    """The normalised words of a name; hyphenated and double-barrelled names split into their parts."""
+    return tuple(normalise_name(name).split())
+
+
+def joined_name(name: str) -> str:
+    """The normalised name without spaces, so that Smith-Jones, Smith Jones and SmithJones agree."""
+    return normalise_name(name).replace(" ", "")
+
+
+def significant_parts(name: str) -> tuple[str, ...]:
+    """The parts of a name that identify someone on their own: no particles (De, Van, Mac...) or initials."""
+    return tuple(part for part in name_parts(name) if len(part) > 1 and part not in PARTICLES)
+
+
+def name_forms(name: str) -> frozenset[str]:
+    """Every form of a name worth comparing: the whole name, its joined form and each significant part."""
+    normalised = normalise_name(name)
+    if not normalised:
+        return frozenset()
+    return frozenset({normalised, normalised.replace(" ", ""), *significant_parts(name)})
+
+
+# Postcodes ------------------------------------------------------------------------------------------------------
+
+
+def normalise_postcode(postcode: str) -> str:
+    """Upper case without spaces: ``cv4 9ee`` -> ``CV49EE``."""
+    return "".join(postcode.split()).upper()
+
+
+def format_postcode(postcode: str) -> str:
+    """Canonical UK spacing: the inward code (last three characters) apart; ``BFPO 123`` for forces mail."""
+    compact = normalise_postcode(postcode)
+    if compact.startswith("BFPO"):
+        return f"BFPO {compact[4:]}" if len(compact) > 4 else compact
+    if 5 <= len(compact) <= 7:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return compact
+
+
+def postcode_area(postcode: str) -> str:
+    """The leading letters (``CV`` of ``CV4 9EE``): roughly a town or county."""
+    compact = normalise_postcode(postcode)
+    return compact[: len(compact) - len(compact.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code (``CV4``): a town or part of a city."""
+    compact = normalise_postcode(postcode)
+    return compact[:-3] if len(compact) >= 5 and not compact.startswith("BFPO") else compact
+
+
+def postcode_sector(postcode: str) -> str:
+    """The outward code and the first inward digit (``CV49``): a few thousand addresses."""
+    compact = normalise_postcode(postcode)
+    return compact[:-2] if len(compact) >= 5 and not compact.startswith("BFPO") else compact
+
+
+# Phonetic codes -------------------------------------------------------------------------------------------------
+
+# Soundex digit groups; vowels and H, W, Y share group 0 so that the first letter is coded like the others.
+_LETTER_GROUP = {letter: str(group) for group, letters in enumerate(
+    ("AEIOUHWY", "BFPV", "CGJKQSXZ", "DT", "L", "MN", "R")) for letter in letters}  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def _code(word: str) -> str:
+    letters = "".join(c for c in word if "A" <= c <= "Z")
+    if not letters:
+        return ""
+    soundex = jellyfish.soundex(letters)
+    return _LETTER_GROUP[letters[0]] + soundex[1:]
+
+
+def phonetic_key(name: str) -> str:
+    """A phonetic code of the whole normalised name (spaces removed); empty for an empty name.
+
+    The code is Soundex with its first letter replaced by that letter's Soundex group (``C``, ``K`` and ``S``
+    code alike, as do all vowels). Blocking keys pair every code with other evidence (a date of birth, the
+    other name, a postcode), so the code is chosen for recall rather than selectivity: Soundex keeps its code
+    under most vowel and like-consonant typos and truncates long names, and coding the first letter also
+    survives Catherine/Katherine, Cyan/Sian and Eliot/Elliott-style first-letter spellings, which plain
+    Soundex, NYSIIS and Metaphone all split.
+    """
+    return _code(joined_name(name))
+
+
+# Nicknames ------------------------------------------------------------------------------------------------------
+
+# canonical name: its nicknames and other spellings. A nickname listed under several names belongs first
+# to the earliest, which is its canonical form; matching accepts any of them.
+_NICKNAMES: tuple[tuple[str, str], ...] = (
+    ("WILLIAM", "BILL BILLY BILLIE WILL WILLIE WILLY LIAM WILLIAMS"),
+    ("KATHERINE", "KATE KATIE KATY KATH KATHY CATHY CATHERINE CATHRYN KATHRYN KATHARINE CATHARINE KAT KITTY"),
+    ("ROBERT", "BOB BOBBY BOBBIE ROB ROBBIE ROBBY ROBERTO"),
+    ("JAMES", "JIM JIMMY JIMMIE JAMIE JAMESY"),
+    ("THOMAS", "TOM TOMMY TOMMIE THOM"),
+    ("MICHAEL", "MIKE MIKEY MICK MICKY MICKEY MICHEAL"),
+    ("DAVID", "DAVE DAVEY DAVY DAVIE"),
+    ("DANIEL", "DAN DANNY DANNIE"),
+    ("SAMUEL", "SAM SAMMY"),
+    ("SAMANTHA", "SAM SAMMY SAMMIE"),
+    ("BENJAMIN", "BEN BENNY BENJI BENJY"),
+    ("ALEXANDER", "ALEX ALEC ALEK XANDER ALEXANDRE ALEKSANDER"),
+    ("ALEXANDRA", "ALEX LEXI LEXIE ALEXA"),
+    ("CHRISTOPHER", "CHRIS KRIS KIT CHRISTY"),
+    ("CHRISTINE", "CHRIS CHRISSY CHRISTINA KRISTINE"),
+    ("NICHOLAS", "NICK NICKY NIKKI NICOLAS NIKOLAS"),
+    ("NICOLA", "NIKKI NICKY NICOLE"),
+    ("MATTHEW", "MATT MATTY MATHEW"),
+    ("JOHN", "JACK JOHNNY JOHNNIE JON JONNY JONNIE"),
+    ("JONATHAN", "JON JONNY JONATHON"),
+    ("HENRY", "HARRY HAL HANK"),
+    ("EDWARD", "TED TEDDY ED EDDIE EDDY NED"),
+    ("ELIZABETH", "LIZ LIZA LIZZIE LIZZY BETH BETTY BETSY BESS BESSIE ELIZA LIBBY ELISABETH"),
+    ("MARGARET", "MAGGIE MEG PEGGY MADGE MARGIE"),
+    ("JENNIFER", "JENNY JENNI JEN"),
+    ("REBECCA", "BECKY BECCA BECKIE BEX REBEKAH"),
+    ("SOPHIA", "SOPHIE SOFIA SOPHY"),
+    ("ELEANOR", "ELLIE NELL NELLIE ELEANORE ELINOR"),
+    ("ABIGAIL", "ABBY ABBIE ABI ABBI GAIL"),
+    ("CHARLES", "CHARLIE CHARLEY CHAS CHUCK"),
+    ("CHARLOTTE", "CHARLIE LOTTIE LOTTIE LOTTE"),
+    ("FREDERICK", "FRED FREDDIE FREDDY FREDRICK FREDERIC"),
+    ("JOSEPH", "JOE JOEY JOS"),
+    ("ANTHONY", "TONY ANTONY"),
+    ("STEPHEN", "STEVE STEVEN STEVIE STEPHAN"),
+    ("ANDREW", "ANDY DREW"),
+    ("PATRICK", "PAT PADDY"),
+    ("PATRICIA", "PAT TRISH TRISHA PATSY PATTY"),
+    ("SUSAN", "SUE SUSIE SUZIE SUZY"),
+    ("VICTORIA", "VICKY VICKI VIKKI TORI VIC"),
+    ("JESSICA", "JESS JESSIE JESSY"),
+    ("NATALIE", "NAT NATALIA NATTIE"),
+    ("NATHAN", "NAT NATE"),
+    ("NATHANIEL", "NAT NATE NATHANAEL"),
+    ("MOHAMMED", "MO MOHAMMAD MOHAMED MOHAMAD MOHAMMEDE MUHAMMAD MUHAMMED MUHAMAD MOHD MOHAMMOD MAHOMED"),
+    ("RICHARD", "RICH RICHIE RICK RICKY DICK DICKY"),
+    ("PETER", "PETE"),
+    ("PHILIP", "PHIL PHILLIP PHILLIPS"),
+    ("TIMOTHY", "TIM TIMMY"),
+    ("ALFRED", "ALFIE ALF"),
+    ("ARCHIBALD", "ARCHIE ARCHY"),
+    ("OLIVER", "OLLIE OLLY"),
+    ("OLIVIA", "LIV LIVVY"),
+    ("ISABELLA", "BELLA IZZY IZZIE ISSY"),
+    ("ZACHARY", "ZAC ZACK ZAK ZACH ZACHARIAH"),
+    ("JOSHUA", "JOSH"),
+    ("DEBORAH", "DEBBIE DEBBY DEB DEBRA"),
+    ("AMANDA", "MANDY"),
+    ("RONALD", "RON RONNIE"),
+    ("DONALD", "DON DONNIE"),
+    ("TERENCE", "TERRY TEL"),
+    ("RAYMOND", "RAY"),
+    ("KENNETH", "KEN KENNY"),
+    ("GREGORY", "GREG"),
+    ("JACQUELINE", "JACKIE JACKY"),
+    ("THEODORE", "THEO TEDDY"),
+    ("ALBERT", "BERT BERTIE ALBIE"),
+    ("LAWRENCE", "LARRY LAURIE LAURENCE"),
+    ("GERALD", "GERRY JERRY"),
+    ("DOMINIC", "DOM DOMINICK DOMINIK"),
+    ("ANNE", "ANN ANNIE"),
+    ("MEGAN", "MEG"),
+)
+
+
+def _nickname_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    primary: dict[str, str] = {}
+    forms: dict[str, set[str]] = {}
+    for canonical, variants in _NICKNAMES:
+        for name in (canonical, *variants.split()):
+            primary.setdefault(name, canonical)
+            forms.setdefault(name, set()).add(canonical)
+    return primary, {name: frozenset(canonicals) for name, canonicals in forms.items()}
+
+
+_CANONICAL, _CANONICAL_FORMS = _nickname_tables()
+
+
+def canonical_given_name(name: str) -> str:
+    """The canonical form of a given name (Bill -> WILLIAM); a name not in the table is its normalised self."""
+    normalised = normalise_name(name)
+    return _CANONICAL.get(normalised, normalised)
+
+
+def canonical_given_names(name: str) -> frozenset[str]:
+    """Every name a given name may stand for: Sam -> {SAMUEL, SAMANTHA}; an unknown name -> itself."""
+    normalised = normalise_name(name)
+    return _CANONICAL_FORMS.get(normalised, frozenset({normalised}))
+
+
+def are_nicknames(first: str, second: str) -> bool:
+    """Whether two given names are forms of one name (Bill / William, Katie / Kathryn, Sam / Samantha)."""
+    return not canonical_given_names(first).isdisjoint(canonical_given_names(second))
+
+
+# Blocking keys --------------------------------------------------------------------------------------------------
+
+
+def _given_codes(given_name: str) -> set[str]:
+    parts = significant_parts(given_name) or name_parts(given_name)
+    if not parts:
+        return set()
+    return {code for code in (_code(canonical_given_name(parts[0])),) if code}
+
+
+def _family_codes(*family_names: str | None) -> set[str]:
+    codes: set[str] = set()
+    for family_name in family_names:
+        if family_name:
+            codes.add(phonetic_key(family_name))
+            codes.update(_code(part) for part in significant_parts(family_name))
+    codes.discard("")
+    return codes
+
+
+def _swapped_day_month(day: date) -> date | None:
+    if day.day > 12 or day.day == day.month:
+        return None
+    return day.replace(month=day.day, day=day.month)
+
+
+def _with(prefix: str, head: str, codes: Iterable[str]) -> set[str]:
+    return {f"{prefix}:{head}:{code}" for code in codes}
+
+
+def blocking_keys(
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    postcode: str | None,
+    previous_family_name: str | None = None,
+) -> frozenset[str]:
+    """The keys a learner is indexed under, and that a query with the same data looks up (see module docs)."""
+    given = _given_codes(given_name)
+    family = _family_codes(family_name, previous_family_name)
+    codes = given | family
+    compact = normalise_postcode(postcode or "")
+    keys: set[str] = set()
+    if compact:
+        keys |= _with("pn", compact, codes)
+    if date_of_birth is None:
+        return frozenset(keys)
+    dob = date_of_birth.isoformat()
+    keys |= _with("dn", dob, codes)
+    if compact:
+        keys.add(f"dp:{dob}:{compact}")
+    swapped = _swapped_day_month(date_of_birth)
+    if swapped is not None:
+        both = "|".join(sorted((dob, swapped.isoformat())))
+        keys |= _with("sn", both, codes)
+    year, month, day = dob.split("-")
+    for g in given:
+        for f in family:
+            pair = ":".join(sorted((g, f)))
+            keys |= {f"ym:{pair}:{year}-{month}", f"yd:{pair}:{year}-*-{day}", f"md:{pair}:*-{month}-{day}"}
+    return frozenset(keys)

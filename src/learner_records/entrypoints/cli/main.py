@@ -1,0 +1,101 @@
+"""`learner-records`: serve, db upgrade, uln check, learners ..., orgs ..."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ...adapters.sql.migrate import upgrade
+from ...config import Settings
+from ...domain import uln as uln_rules
+from ...domain.access import OrganisationKind
+from ...domain.errors import InvalidField, InvalidUln
+from .context import operator, services
+from .errors import err_console, reporting
+from .learners import learners_app
+from .output import console, print_json
+
+app = typer.Typer(help="learner-records: the ULN register and Personal Learning Records", no_args_is_help=True)
+db_app = typer.Typer(help="The database", no_args_is_help=True)
+uln_app = typer.Typer(help="ULN format and check digit", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations and API keys", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(uln_app, name="uln")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(learners_app, name="learners")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the configured database."""
+    settings = Settings.from_environment()
+    upgrade(settings.database_url)
+    console.print("database is at the newest revision")
+
+
+@uln_app.command("check")
+def uln_check(ulns: Annotated[list[str], typer.Argument(help="One or more ULNs")]) -> None:
+    """Check ULNs: one line each; exit 0 only if all are valid."""
+    all_valid = True
+    for number in ulns:
+        try:
+            console.print(f"{uln_rules.validate(number)}  [green]valid[/]")
+        except InvalidUln as error:
+            all_valid = False
+            console.print(f"{number}  [red]invalid[/]: ", end="")
+            console.print(error.problem, markup=False)
+    raise typer.Exit(0 if all_valid else 1)
+
+
+@orgs_app.command("create")
+@reporting
+def orgs_create(
+    ukprn: Annotated[str, typer.Option(help="8 letters or digits")],
+    name: Annotated[str, typer.Option()],
+    kind: Annotated[str, typer.Option(help="learner_registration_body | awarding_organisation | register_administrator")]
+    = OrganisationKind.LEARNER_REGISTRATION_BODY.value,
+    ref: Annotated[str | None, typer.Option(help="OrganisationRef: 6 letters or digits")] = None,
+) -> None:
+    """Create an organisation and print its API key (shown once)."""
+    try:
+        chosen = OrganisationKind(kind)
+    except ValueError:
+        raise InvalidField("kind", f"{kind!r} is not a kind", "one of " + ", ".join(k.value for k in OrganisationKind)) from None
+    created = services().organisations.create(operator(), ukprn, name, chosen, ref)
+    console.print(f"organisation {created.organisation.id}: {created.organisation.name} ({chosen.value})")
+    console.print("API key (shown once, keep it safe):")
+    print(created.api_key)  # noqa: T201 - plain, so scripts can capture it
+
+
+@orgs_app.command("list")
+@reporting
+def orgs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List organisations."""
+    orgs = services().organisations.list(operator())
+    rows = [{"id": o.id, "ukprn": o.ukprn, "name": o.name, "kind": o.kind.value, "ref": o.organisation_ref} for o in orgs]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console.print(f"{row['id']:>4}  {row['ukprn']}  {row['kind']:<26} {row['name']}", markup=False)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Apply migrations and serve the REST API (docs at /api/docs)."""
+    import uvicorn
+
+    from ..api.app import create_app
+
+    settings = Settings.from_environment()
+    upgrade(settings.database_url)
+    err_console.print(f"serving on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)")
+    uvicorn.run(create_app(services()), host=host or settings.host, port=port or settings.port, log_level="warning")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,103 @@
+"""Duplicate learners: the scan that finds them, merging into a master ULN, unmerging, and the report by date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from ..domain import matching
+from ..domain.access import Actor, Operation
+from ..domain.errors import InvalidMerge, NotFound
+from ..domain.learner import Learner
+from .ports import AccessEntry, Clock, MergeEvent, UnitOfWork, UnitOfWorkFactory
+
+_SCAN_BATCH = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReportLine:
+    event: MergeEvent
+    master: Learner | None
+    linked: Learner | None
+
+
+class MergingService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, duplicate_threshold: float) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._threshold = duplicate_threshold
+
+    def _event(self, uow: UnitOfWork, actor: Actor, master: str, linked: str, merged: bool) -> None:
+        now = self._clock.now()
+        uow.merges.record(MergeEvent(now, master, linked, merged, actor.organisation_id, actor.user_name))
+        action = "merge" if merged else "unmerge"
+        uow.access_log.record(
+            [AccessEntry(now, actor.organisation_id, actor.user_name, action, uln) for uln in (master, linked)]
+        )
+
+    def merge(self, actor: Actor, master_uln: str, linked_uln: str) -> Learner:
+        """Link `linked_uln` (and any learners already linked to it) to `master_uln`."""
+        actor.require(Operation.MERGE)
+        if master_uln == linked_uln:
+            raise InvalidMerge("A learner cannot be merged into itself")
+        with self._uow(write=True) as uow:
+            found = uow.learners.get_many([master_uln, linked_uln])
+            for uln in (master_uln, linked_uln):
+                if uln not in found:
+                    raise NotFound(f"ULN {uln} is not on the register")
+            master, linked = found[master_uln], found[linked_uln]
+            if master.is_linked:
+                raise InvalidMerge(f"ULN {master_uln} is itself linked to master ULN {master.master_uln}")
+            if linked.is_linked:
+                raise InvalidMerge(f"ULN {linked_uln} is already linked to master ULN {linked.master_uln}")
+            now = self._clock.now()
+            for uln in (linked_uln, *linked.linked_ulns):
+                uow.learners.set_master(uln, master_uln, now)
+                self._event(uow, actor, master_uln, uln, merged=True)
+            uow.commit()
+        return self._reload(master_uln)
+
+    def unmerge(self, actor: Actor, linked_uln: str) -> Learner:
+        """Give a linked learner back its own record; the report shows the unmerge."""
+        actor.require(Operation.MERGE)
+        with self._uow(write=True) as uow:
+            linked = uow.learners.get(linked_uln)
+            if linked is None:
+                raise NotFound(f"ULN {linked_uln} is not on the register")
+            if linked.master_uln is None:
+                raise InvalidMerge(f"ULN {linked_uln} is not linked to a master")
+            uow.learners.set_master(linked_uln, None, self._clock.now())
+            self._event(uow, actor, linked.master_uln, linked_uln, merged=False)
+            uow.commit()
+        return self._reload(linked_uln)
+
+    def _reload(self, uln: str) -> Learner:
+        with self._uow() as uow:
+            learner = uow.learners.get(uln)
+        assert learner is not None  # written in the committed transaction just before
+        return learner
+
+    def report(self, actor: Actor, start: datetime, end: datetime) -> list[MergeReportLine]:
+        actor.require(Operation.MERGE_REPORT)
+        with self._uow() as uow:
+            events = uow.merges.between(start, end)
+            learners = uow.learners.get_many(sorted({u for e in events for u in (e.master_uln, e.linked_uln)}))
+            return [MergeReportLine(e, learners.get(e.master_uln), learners.get(e.linked_uln)) for e in events]
+
+    def scan_duplicates(self, actor: Actor, limit: int | None = None) -> list[matching.DuplicatePair]:
+        """Pairs of unmerged learners that are probably one person, best first."""
+        actor.require(Operation.DUPLICATE_SCAN)
+        pairs = [pair for pair in self.iter_scored_pairs() if matching.is_probable_duplicate(pair, self._threshold)]
+        pairs.sort(key=lambda pair: -pair.score)
+        return pairs[:limit] if limit is not None else pairs
+
+    def iter_scored_pairs(self) -> Iterator[matching.DuplicatePair]:
+        """Every candidate pair from the blocking keys, scored. Records are read once, pairs streamed in batches."""
+        with self._uow() as uow:
+            records = {record.uln: record for record in uow.learners.iter_records()}
+            pairs = uow.learners.candidate_pairs()
+            while batch := list(islice(pairs, _SCAN_BATCH)):
+                for first, second in batch:
+                    yield matching.score_pair(records[first], records[second])

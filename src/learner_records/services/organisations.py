@@ -1,0 +1,105 @@
+"""Organisations and their API keys. A key is shown once; only its hash is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from ..domain.access import Actor, Operation, OrganisationKind
+from ..domain.errors import Conflict, IncorrectPassword, InvalidField, UnknownOrganisation
+from .ports import Clock, Organisation, UnitOfWorkFactory
+
+_UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
+_ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
+KEY_PREFIX = "lr"
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrganisation:
+    organisation: Organisation
+    api_key: str  # shown to the caller once, never stored
+
+
+def hash_secret(secret: str) -> str:
+    # API keys carry 256 random bits, so a fast hash cannot be brute-forced; argon2 is for people's passwords.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_organisation_fields(ukprn: str, name: str, organisation_ref: str | None) -> None:
+    if not _UKPRN.match(ukprn):
+        raise InvalidField("UKPRN", f"{ukprn!r} is not 8 letters or digits", "MIAPUKPRN: [0-9a-zA-Z]{8}")
+    if organisation_ref is not None and not _ORG_REF.match(organisation_ref):
+        raise InvalidField(
+            "OrganisationRef", f"{organisation_ref!r} is not 6 letters or digits", "MIAPOrganisationRef: [0-9a-zA-Z]{6}"
+        )
+    if not name.strip() or len(name) > 254:
+        raise InvalidField("Name", "is empty or longer than 254 characters", "1-254 characters")
+
+
+class OrganisationService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def create(
+        self, actor: Actor, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None = None
+    ) -> NewOrganisation:
+        actor.require(Operation.MANAGE_ORGANISATIONS)
+        check_organisation_fields(ukprn, name, organisation_ref)
+        with self._uow(write=True) as uow:
+            if uow.organisations.by_ukprn(ukprn) is not None:
+                raise Conflict(f"An organisation with UKPRN {ukprn} exists already")
+            if organisation_ref and uow.organisations.by_reference(organisation_ref) is not None:
+                raise Conflict(f"An organisation with OrganisationRef {organisation_ref} exists already")
+            organisation = uow.organisations.add(ukprn, name.strip(), kind, organisation_ref, self._clock.now())
+            key = self._issue_key()
+            uow.organisations.add_api_key(organisation.id, key.prefix, hash_secret(key.secret), self._clock.now())
+            uow.commit()
+        return NewOrganisation(organisation, key.text)
+
+    def new_api_key(self, actor: Actor, organisation_id: int) -> str:
+        actor.require(Operation.MANAGE_ORGANISATIONS)
+        with self._uow(write=True) as uow:
+            if uow.organisations.get(organisation_id) is None:
+                raise UnknownOrganisation()
+            key = self._issue_key()
+            uow.organisations.add_api_key(organisation_id, key.prefix, hash_secret(key.secret), self._clock.now())
+            uow.commit()
+        return key.text
+
+    @staticmethod
+    def _issue_key() -> _Key:
+        return _Key(prefix=secrets.token_hex(6), secret=secrets.token_hex(32))
+
+    def authenticate(self, api_key: str, user_name: str = "api") -> Actor:
+        """The organisation a key belongs to, or UnknownOrganisation / IncorrectPassword."""
+        parts = api_key.split("_")
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            raise UnknownOrganisation("The API key is not in the form lr_<id>_<secret>")
+        _, prefix, secret = parts
+        with self._uow() as uow:
+            stored = uow.organisations.api_key(prefix)
+            organisation = uow.organisations.get(stored.organisation_id) if stored else None
+        if stored is None or organisation is None:
+            raise UnknownOrganisation("No organisation has this API key")
+        if not hmac.compare_digest(stored.secret_hash, hash_secret(secret)):
+            raise IncorrectPassword("The API key's secret is wrong")
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+
+    def list(self, actor: Actor) -> list[Organisation]:
+        actor.require(Operation.MANAGE_ORGANISATIONS)
+        with self._uow() as uow:
+            return uow.organisations.list()
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    prefix: str
+    secret: str
+
+    @property
+    def text(self) -> str:
+        return f"{KEY_PREFIX}_{self.prefix}_{self.secret}"

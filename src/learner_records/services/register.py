@@ -1,0 +1,241 @@
+"""Register use cases: register, find, verify, update and retrieve learners.
+
+Each call is one unit of work: it checks the actor's rights, reads or writes through the repositories,
+writes an access-log entry for every learner record it discloses, and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ..domain import matching
+from ..domain.access import Actor, Operation
+from ..domain.codes import ResponseCode, VerificationCode
+from ..domain.errors import (
+    DuplicateLearner,
+    InvalidAbilityToShareChange,
+    InvalidField,
+    NoChanges,
+    StaleVersion,
+    UlnNotFoundForUpdate,
+)
+from ..domain.learner import Learner, LearnerDetails, allowed_ability_to_share_change, check_not_in_future
+from ..domain.names import blocking_keys
+from ..domain.uln import generate as generate_uln
+from .ports import AccessEntry, Clock, LearnerRepository, UnitOfWork, UnitOfWorkFactory
+
+RETRIEVE_LIMIT = 200
+VERIFY_BATCH_LIMIT = 200
+_ALLOCATION_ATTEMPTS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FoundLearner:
+    """The answer to a find: the learner to show (the master when a linked ULN was asked) and how it was found."""
+
+    code: ResponseCode
+    learner: Learner | None
+    incoming_uln: str | None = None
+
+    @property
+    def master_substituted(self) -> bool:
+        return self.code == ResponseCode.MASTER_SUBSTITUTED
+
+
+@dataclass(frozen=True, slots=True)
+class DemographicMatch:
+    learner: Learner
+    score: float
+    exact: bool
+    reasons: tuple[str, ...]
+    matched_uln: str  # the record that matched; differs from learner.uln when a linked record was answered by its master
+
+
+@dataclass(frozen=True, slots=True)
+class DemographicSearch:
+    code: ResponseCode
+    matches: tuple[DemographicMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    query: matching.VerificationQuery
+    result: matching.VerificationResult
+    learner: Learner | None  # the register's record compared with (the master when linked)
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievedUln:
+    uln: str
+    code: ResponseCode
+    learner: Learner | None
+    master_uln: str | None = None
+
+
+def to_record(learner: Learner) -> matching.RegisterRecord:
+    details = learner.details
+    return matching.RegisterRecord(
+        uln=learner.uln,
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        gender=int(details.gender),
+        postcode=details.postcode,
+        previous_family_name=details.previous_family_name,
+        master_uln=learner.master_uln,
+    )
+
+
+def resolve_master(learners: LearnerRepository, learner: Learner) -> Learner:
+    """The learner every read of `learner` answers with: itself, or its master when it was merged."""
+    if learner.master_uln is None:
+        return learner
+    master = learners.get(learner.master_uln)
+    return master if master is not None else learner
+
+
+class RegisterService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        randbelow: Callable[[int], int],
+        thresholds: matching.MatchThresholds,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._randbelow = randbelow
+        self._thresholds = thresholds
+
+    def _log(self, uow: UnitOfWork, actor: Actor, action: str, ulns: Sequence[str]) -> None:
+        now = self._clock.now()
+        uow.access_log.record(
+            [AccessEntry(at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u)
+             for u in ulns]
+        )
+
+    def register(self, actor: Actor, details: LearnerDetails) -> Learner:
+        actor.require(Operation.REGISTER)
+        now = self._clock.now()
+        check_not_in_future(details.date_of_birth, now.date())
+        with self._uow(write=True) as uow:
+            for _ in range(_ALLOCATION_ATTEMPTS):
+                learner = Learner(uln=generate_uln(self._randbelow), details=details, created_at=now, updated_at=now)
+                existing = uow.learners.with_same_mandatory_fields(learner)
+                if existing is not None:
+                    raise DuplicateLearner(existing)
+                if uow.learners.add(learner):
+                    self._log(uow, actor, "register", [learner.uln])
+                    uow.commit()
+                    return learner
+            raise RuntimeError("no free ULN found")  # 20 clashes in a row: the number space is nearly full
+
+    def find_by_uln(self, actor: Actor, uln: str, given_name: str | None = None, family_name: str | None = None) -> FoundLearner:
+        actor.require(Operation.FIND_BY_ULN)
+        with self._uow() as uow:
+            stored = uow.learners.get(uln)
+            if stored is None:
+                return FoundLearner(ResponseCode.NO_MATCH, None, uln)
+            learner = resolve_master(uow.learners, stored)
+            code = ResponseCode.MASTER_SUBSTITUTED if learner.uln != uln else ResponseCode.EXACT_MATCH
+            if given_name is not None and family_name is not None:
+                query = matching.VerificationQuery(uln=uln, given_name=given_name, family_name=family_name)
+                outcome = matching.verify(query, to_record(learner), linked=stored.is_linked).code
+                if outcome in (VerificationCode.NO_MATCH, VerificationCode.ULN_NOT_FOUND):
+                    return FoundLearner(ResponseCode.NO_MATCH, None, uln)
+                if not outcome.is_exact:
+                    code = ResponseCode.POSSIBLE_MATCH
+            self._log(uow, actor, "find_by_uln", [learner.uln])
+            uow.commit()
+            return FoundLearner(code, learner, uln)
+
+    def find_by_demographics(self, actor: Actor, query: matching.Demographics) -> DemographicSearch:
+        actor.require(Operation.FIND_BY_DEMOGRAPHICS)
+        keys = blocking_keys(
+            query.given_name, query.family_name, query.date_of_birth, query.postcode, query.previous_family_name
+        )
+        with self._uow() as uow:
+            candidates = uow.learners.candidates(keys, limit=500)
+            result = matching.find_matches(query, candidates, self._thresholds)
+            wanted = [scored.record.master_uln or scored.record.uln for scored in result.matches]
+            shown = uow.learners.get_many(wanted)
+            matches: list[DemographicMatch] = []
+            seen: set[str] = set()
+            for scored, uln in zip(result.matches, wanted, strict=True):
+                if uln in seen or uln not in shown:
+                    continue
+                seen.add(uln)
+                matches.append(DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln))
+            self._log(uow, actor, "find_by_demographics", [match.learner.uln for match in matches])
+            uow.commit()
+            return DemographicSearch(result.code, tuple(matches))
+
+    def verify(self, actor: Actor, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
+        actor.require(Operation.VERIFY)
+        if len(queries) > VERIFY_BATCH_LIMIT:
+            raise InvalidField("LearnerRecordCount", f"{len(queries)} learners", f"at most {VERIFY_BATCH_LIMIT} at once")
+        with self._uow() as uow:
+            stored = uow.learners.get_many([query.uln for query in queries])
+            masters = uow.learners.get_many(
+                sorted({learner.master_uln for learner in stored.values() if learner.master_uln})
+            )
+            verifications: list[Verification] = []
+            for query in queries:
+                found = stored.get(query.uln)
+                learner = masters.get(found.master_uln, found) if found and found.master_uln else found
+                record = to_record(learner) if learner else None
+                result = matching.verify(query, record, linked=bool(found and found.is_linked))
+                verifications.append(Verification(query, result, learner))
+            self._log(uow, actor, "verify", [v.learner.uln for v in verifications if v.learner])
+            uow.commit()
+            return verifications
+
+    def update(self, actor: Actor, uln: str, version: int, details: LearnerDetails) -> Learner:
+        actor.require(Operation.UPDATE)
+        now = self._clock.now()
+        check_not_in_future(details.date_of_birth, now.date())
+        with self._uow(write=True) as uow:
+            current = uow.learners.get(uln)
+            if current is None:
+                raise UlnNotFoundForUpdate(f"ULN {uln} is not on the register")
+            if current.is_linked:
+                raise UlnNotFoundForUpdate(f"ULN {uln} is linked to master ULN {current.master_uln}: update the master")
+            if current.version != version:
+                raise StaleVersion(f"ULN {uln} is at version {current.version}; you sent version {version}")
+            if details == current.details:
+                raise NoChanges()
+            if not allowed_ability_to_share_change(current.details.ability_to_share, details.ability_to_share):
+                raise InvalidAbilityToShareChange(
+                    "AbilityToShare cannot go back to 0 (notice not seen) once the learner has seen the privacy notice"
+                )
+            updated = current.with_details(details, now)
+            clash = uow.learners.with_same_mandatory_fields(updated)
+            if clash is not None and clash != uln:
+                raise DuplicateLearner(clash, "Another learner already has these five mandatory fields")
+            if not uow.learners.update(updated, expected_version=version):
+                raise StaleVersion()
+            self._log(uow, actor, "update", [uln])
+            uow.commit()
+            return replace(updated, linked_ulns=current.linked_ulns)
+
+    def retrieve(self, actor: Actor, ulns: Sequence[str]) -> list[RetrievedUln]:
+        actor.require(Operation.RETRIEVE_ULNS)
+        if not 1 <= len(ulns) <= RETRIEVE_LIMIT:
+            raise InvalidField("ULNsToRetrieve", f"{len(ulns)} ULNs", f"1-{RETRIEVE_LIMIT} ULNs at once")
+        with self._uow() as uow:
+            stored = uow.learners.get_many(list(ulns))
+            masters = uow.learners.get_many(sorted({s.master_uln for s in stored.values() if s.master_uln}))
+            retrieved: list[RetrievedUln] = []
+            for uln in ulns:
+                found = stored.get(uln)
+                if found is None:
+                    retrieved.append(RetrievedUln(uln, ResponseCode.NO_MATCH, None))
+                elif found.master_uln and found.master_uln in masters:
+                    master = masters[found.master_uln]
+                    retrieved.append(RetrievedUln(uln, ResponseCode.MASTER_SUBSTITUTED, master, master.uln))
+                else:
+                    retrieved.append(RetrievedUln(uln, ResponseCode.EXACT_MATCH, found))
+            self._log(uow, actor, "retrieve", [r.learner.uln for r in retrieved if r.learner])
+            uow.commit()
+            return retrieved
