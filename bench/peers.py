@@ -60,12 +60,20 @@ _CLEAN_SQL = """
 CREATE TABLE learners AS
 SELECT
     record_id,
-    nullif(regexp_replace(lower(strip_accents(given_name)), '[^a-z]', '', 'g'), '') AS given_name,
-    nullif(regexp_replace(lower(strip_accents(family_name)), '[^a-z]', '', 'g'), '') AS family_name,
+    given_name,
+    family_name,
+    nullif(concat_ws(' ', given_name, family_name), '') AS given_family,
     nullif(date_of_birth, '') AS date_of_birth,
     CASE WHEN gender IN ('1', '2') THEN gender END AS gender,
     nullif(upper(trim(postcode)), '') AS postcode
-FROM read_csv(?, header = true, all_varchar = true)
+FROM (
+    SELECT
+        record_id,
+        nullif(regexp_replace(lower(strip_accents(given_name)), '[^a-z]', '', 'g'), '') AS given_name,
+        nullif(regexp_replace(lower(strip_accents(family_name)), '[^a-z]', '', 'g'), '') AS family_name,
+        date_of_birth, gender, postcode
+    FROM read_csv(?, header = true, all_varchar = true)
+)
 """
 
 
@@ -77,8 +85,9 @@ def splink_settings() -> SettingsCreator:
         link_type="dedupe_only",
         unique_id_column_name="record_id",
         comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("family_name").configure(term_frequency_adjustments=True),
+            cl.ForenameSurnameComparison(
+                "given_name", "family_name", forename_surname_concat_col_name="given_family"
+            ),
             cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
             cl.ExactMatch("gender"),
             cl.PostcodeComparison("postcode"),
@@ -109,8 +118,9 @@ def run_splink(learners_csv: Path, threshold: float = DEFAULT_THRESHOLD, *, seed
             [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
         )
         training.estimate_u_using_random_sampling(max_pairs=1e7, seed=seed)
-        training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "family_name"))
         training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth", "postcode"))
+        training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "family_name", "date_of_birth"))
+        training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "family_name", "postcode"))
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         rows = db.duckdb_con.sql(
             f"SELECT record_id_l, record_id_r FROM {predictions.physical_name}"

@@ -122,8 +122,8 @@ class SqlLearnerRepository:
         return {row.uln: _learner(row, linked.get(row.uln, ())) for row in rows}
 
     def add(self, learner: Learner) -> bool:
-        statement = self._insert(t).values(learner_row(learner)).on_conflict_do_nothing()
-        if self._connection.execute(statement).rowcount != 1:
+        statement = self._insert(t).values(learner_row(learner)).on_conflict_do_nothing().returning(t.c.uln)
+        if self._connection.execute(statement).first() is None:
             return False
         self._connection.execute(k.insert(), learner_keys(learner))
         return True

@@ -1,0 +1,168 @@
+"""In-memory implementations of the service ports, for unit tests of the services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from itertools import combinations
+from types import TracebackType
+
+from learner_records.domain.access import OrganisationKind
+from learner_records.domain.learner import Learner
+from learner_records.domain.matching import RegisterRecord
+from learner_records.domain.names import blocking_keys, normalise_name, normalise_postcode
+from learner_records.services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
+from learner_records.services.register import to_record
+
+
+def _identity(learner: Learner) -> tuple[object, ...]:
+    d = learner.details
+    return (d.date_of_birth, normalise_name(d.family_name), normalise_name(d.given_name), int(d.gender),
+            normalise_postcode(d.postcode))
+
+
+def _keys(learner: Learner) -> frozenset[str]:
+    d = learner.details
+    return blocking_keys(d.given_name, d.family_name, d.date_of_birth, d.postcode, d.previous_family_name)
+
+
+class FakeLearnerRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Learner] = {}
+
+    def _with_links(self, learner: Learner) -> Learner:
+        linked = tuple(sorted(u for u, other in self.rows.items() if other.master_uln == learner.uln))
+        return replace(learner, linked_ulns=linked)
+
+    def get(self, uln: str) -> Learner | None:
+        found = self.rows.get(uln)
+        return self._with_links(found) if found else None
+
+    def get_many(self, ulns: Sequence[str]) -> dict[str, Learner]:
+        return {uln: self._with_links(self.rows[uln]) for uln in ulns if uln in self.rows}
+
+    def add(self, learner: Learner) -> bool:
+        if learner.uln in self.rows:
+            return False
+        self.rows[learner.uln] = learner
+        return True
+
+    def with_same_mandatory_fields(self, learner: Learner) -> str | None:
+        wanted = _identity(learner)
+        return next((uln for uln, other in self.rows.items() if _identity(other) == wanted), None)
+
+    def update(self, learner: Learner, expected_version: int) -> bool:
+        current = self.rows.get(learner.uln)
+        if current is None or current.version != expected_version:
+            return False
+        self.rows[learner.uln] = replace(learner, master_uln=current.master_uln, linked_ulns=())
+        return True
+
+    def set_master(self, uln: str, master_uln: str | None, now: datetime) -> None:
+        current = self.rows[uln]
+        self.rows[uln] = replace(current, master_uln=master_uln, updated_at=now, version=current.version + 1)
+
+    def linked_to(self, master_uln: str) -> list[str]:
+        return [uln for uln, other in self.rows.items() if other.master_uln == master_uln]
+
+    def candidates(self, keys: Iterable[str], limit: int) -> list[RegisterRecord]:
+        wanted = set(keys)
+        return [to_record(learner) for learner in self.rows.values() if _keys(learner) & wanted][:limit]
+
+    def iter_records(self) -> Iterator[RegisterRecord]:
+        return (to_record(learner) for learner in self.rows.values() if learner.master_uln is None)
+
+    def candidate_pairs(self) -> Iterator[tuple[str, str]]:
+        unlinked = sorted((l for l in self.rows.values() if l.master_uln is None), key=lambda l: l.uln)  # noqa: E741
+        for first, second in combinations(unlinked, 2):
+            if _keys(first) & _keys(second):
+                yield first.uln, second.uln
+
+
+class FakeOrganisationRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Organisation] = {}
+        self.keys: dict[str, StoredApiKey] = {}
+
+    def add(self, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None, now: datetime
+            ) -> Organisation:
+        organisation = Organisation(len(self.rows) + 1, ukprn, name, kind, organisation_ref)
+        self.rows[organisation.id] = organisation
+        return organisation
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        return self.rows.get(organisation_id)
+
+    def by_ukprn(self, ukprn: str) -> Organisation | None:
+        return next((o for o in self.rows.values() if o.ukprn == ukprn), None)
+
+    def by_reference(self, organisation_ref: str) -> Organisation | None:
+        return next((o for o in self.rows.values() if o.organisation_ref == organisation_ref), None)
+
+    def list(self) -> list[Organisation]:
+        return list(self.rows.values())
+
+    def add_api_key(self, organisation_id: int, prefix: str, secret_hash: str, now: datetime) -> None:
+        self.keys[prefix] = StoredApiKey(len(self.keys) + 1, organisation_id, prefix, secret_hash)
+
+    def api_key(self, prefix: str) -> StoredApiKey | None:
+        return self.keys.get(prefix)
+
+
+class FakeAccessLog:
+    def __init__(self) -> None:
+        self.entries: list[AccessEntry] = []
+
+    def record(self, entries: Sequence[AccessEntry]) -> None:
+        self.entries.extend(entries)
+
+
+class FakeMergeLog:
+    def __init__(self) -> None:
+        self.events: list[MergeEvent] = []
+
+    def record(self, event: MergeEvent) -> None:
+        self.events.append(event)
+
+    def between(self, start: datetime, end: datetime) -> list[MergeEvent]:
+        return [e for e in self.events if start <= e.at < end]
+
+
+class FakeUnitOfWork:
+    """Keeps committed state in the repositories; a unit of work that is not committed leaves it unchanged."""
+
+    def __init__(self) -> None:
+        self.learners = FakeLearnerRepository()
+        self.organisations = FakeOrganisationRepository()
+        self.access_log = FakeAccessLog()
+        self.merges = FakeMergeLog()
+        self.commits = 0
+        self._snapshot: tuple[object, ...] = ()
+
+    def __call__(self, *, write: bool = False) -> FakeUnitOfWork:
+        return self
+
+    def _state(self) -> tuple[object, ...]:
+        return (dict(self.learners.rows), dict(self.organisations.rows), dict(self.organisations.keys),
+                list(self.access_log.entries), list(self.merges.events))
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._snapshot = self._state()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+                 ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = self._state()
+
+    def rollback(self) -> None:
+        rows, orgs, keys, entries, events = self._snapshot
+        self.learners.rows = rows  # type: ignore[assignment]
+        self.organisations.rows = orgs  # type: ignore[assignment]
+        self.organisations.keys = keys  # type: ignore[assignment]
+        self.access_log.entries = entries  # type: ignore[assignment]
+        self.merges.events = events  # type: ignore[assignment]
