@@ -166,7 +166,7 @@ def nicknames(given: str) -> list[str]:
 
 
 def same_given(a: str, b: str) -> bool:
-    return a == b or b in _NICKNAMES.get(a, ())
+    return strip_accents(a).lower() == strip_accents(b).lower() or b in _NICKNAMES.get(a, ())
 
 
 # outward codes ("B1-38" is B1 to B38), post town, relative population
@@ -339,7 +339,7 @@ class _Generator:
                 dob = _dob(rng)
             sibling = self.person(family_name=other.family_name, date_of_birth=dob, postcode=other.postcode,
                                   town=other.town)
-            if sibling.given_name == other.given_name:
+            if same_given(sibling.given_name, other.given_name):
                 return [self.person(family_name=other.family_name, postcode=other.postcode, town=other.town)]
             return [sibling]
         if self.recent and roll < _TWIN_RATE + _SIBLING_RATE + _NAMESAKE_RATE:

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from splink import SettingsCreator
 
 DEFAULT_THRESHOLD = 0.9
+EM_BLOCKING_RULES = (
+    ("date_of_birth", "postcode"),
+    ("given_name", "family_name", "date_of_birth"),
+    ("given_name", "family_name", "postcode"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +123,10 @@ def run_splink(learners_csv: Path, threshold: float = DEFAULT_THRESHOLD, *, seed
             [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
         )
         training.estimate_u_using_random_sampling(max_pairs=1e7, seed=seed)
-        training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth", "postcode"))
-        training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "family_name", "date_of_birth"))
-        training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "family_name", "postcode"))
+        # Each session blocks on two fields and estimates m for the rest; tight rules keep matches in the
+        # majority, which EM needs with this few comparisons.
+        for rule in EM_BLOCKING_RULES:
+            training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         rows = db.duckdb_con.sql(
             f"SELECT record_id_l, record_id_r FROM {predictions.physical_name}"

@@ -21,7 +21,7 @@ from .services.register import RegisterService
 class SystemClock:
     def now(self) -> datetime:
         # Naive UTC: the same on SQLite (no time zones) and PostgreSQL `timestamp` columns.
-        return datetime.utcnow().replace(microsecond=0)  # noqa: DTZ003
+        return datetime.utcnow().replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ def bootstrap(
     engine = None
     if uow is None:
         engine = make_engine(settings.database_url)
-        uow = SqlUnitOfWorkFactory(engine)
+        sql_uow: UnitOfWorkFactory = SqlUnitOfWorkFactory(engine)
+        uow = sql_uow
     clock = clock or SystemClock()
     duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
     return Services(

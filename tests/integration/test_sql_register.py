@@ -22,8 +22,14 @@ def count(services: Services, table: object) -> int:
 
 
 def test_a_registered_learner_is_stored_with_every_field(services: Services, school: Actor) -> None:
-    sent = details(middle_other_name="Máire", email_address="siobhan@example.org", scottish_candidate_number="123456789",
-                   date_of_address_capture="2026-09-01", verification_type=999, other_verification_description="Letter")
+    sent = details(
+        middle_other_name="Máire",
+        email_address="siobhan@example.org",
+        scottish_candidate_number="123456789",
+        date_of_address_capture="2026-09-01",
+        verification_type=999,
+        other_verification_description="Letter",
+    )
     registered = services.register.register(school, sent)
     found = services.register.find_by_uln(school, registered.uln)
     assert found.learner is not None
@@ -67,13 +73,19 @@ def test_possible_matches_come_back_with_reasons(services: Services, school: Act
 def test_verification_of_a_batch_reads_the_register_once(services: Services, school: Actor) -> None:
     a = services.register.register(school, details())
     b = services.register.register(school, details(given_name="Oliver", gender=1))
-    results = services.register.verify(school, [
-        VerificationQuery(a.uln, "Siobhán", "Ó Briain", date(2009, 4, 17), 2),
-        VerificationQuery(b.uln, "Ó Briain", "Oliver"),
-        VerificationQuery(b.uln, "Oliver", "Ó Briain", date(2001, 1, 1)),
-    ])
+    results = services.register.verify(
+        school,
+        [
+            VerificationQuery(a.uln, "Siobhán", "Ó Briain", date(2009, 4, 17), 2),
+            VerificationQuery(b.uln, "Ó Briain", "Oliver"),
+            VerificationQuery(b.uln, "Oliver", "Ó Briain", date(2001, 1, 1)),
+        ],
+    )
     assert [r.result.code for r in results] == [
-        VerificationCode.MATCH, VerificationCode.SIMILAR_MATCH, VerificationCode.NO_MATCH]
+        VerificationCode.MATCH,
+        VerificationCode.SIMILAR_MATCH,
+        VerificationCode.NO_MATCH,
+    ]
 
 
 def test_every_disclosure_is_written_to_the_access_log(services: Services, school: Actor) -> None:
@@ -84,7 +96,10 @@ def test_every_disclosure_is_written_to_the_access_log(services: Services, schoo
     with services.engine.connect() as connection:
         rows = connection.execute(select(access_log.c.action, access_log.c.uln).order_by(access_log.c.id)).all()
     assert [tuple(row) for row in rows] == [
-        ("register", registered.uln), ("find_by_uln", registered.uln), ("verify", registered.uln)]
+        ("register", registered.uln),
+        ("find_by_uln", registered.uln),
+        ("verify", registered.uln),
+    ]
 
 
 def test_merge_and_unmerge_survive_in_the_database(services: Services, school: Actor, operator: Actor) -> None:
@@ -98,14 +113,15 @@ def test_merge_and_unmerge_survive_in_the_database(services: Services, school: A
 
 def test_candidates_are_read_through_the_blocking_key_index(services: Services, school: Actor) -> None:
     for index in range(30):
-        services.register.register(school, details(given_name=f"Le{chr(65 + index // 6)}{chr(97 + index % 6)}", postcode="M1 1AE"))
+        services.register.register(
+            school, details(given_name=f"Le{chr(65 + index // 6)}{chr(97 + index % 6)}", postcode="M1 1AE")
+        )
     keys = sorted(blocking_keys("Siobhán", "Ó Briain", date(2009, 4, 17), "CV4 9EE"))
     assert services.engine is not None
     with services.engine.connect() as connection:
-        repository_sql = (
-            select(learner.c.uln)
-            .join(select(learner_key.c.uln).where(learner_key.c.key.in_(keys)).distinct().subquery("k"),
-                  text("k.uln = learner.uln"))
+        repository_sql = select(learner.c.uln).join(
+            select(learner_key.c.uln).where(learner_key.c.key.in_(keys)).distinct().subquery("k"),
+            text("k.uln = learner.uln"),
         )
         compiled = str(repository_sql.compile(connection, compile_kwargs={"literal_binds": True}))
         if connection.dialect.name == "postgresql":

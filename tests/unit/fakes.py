@@ -18,8 +18,13 @@ from learner_records.services.register import to_record
 
 def _identity(learner: Learner) -> tuple[object, ...]:
     d = learner.details
-    return (d.date_of_birth, normalise_name(d.family_name), normalise_name(d.given_name), int(d.gender),
-            normalise_postcode(d.postcode))
+    return (
+        d.date_of_birth,
+        normalise_name(d.family_name),
+        normalise_name(d.given_name),
+        int(d.gender),
+        normalise_postcode(d.postcode),
+    )
 
 
 def _keys(learner: Learner) -> frozenset[str]:
@@ -85,8 +90,9 @@ class FakeOrganisationRepository:
         self.rows: dict[int, Organisation] = {}
         self.keys: dict[str, StoredApiKey] = {}
 
-    def add(self, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None, now: datetime
-            ) -> Organisation:
+    def add(
+        self, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None, now: datetime
+    ) -> Organisation:
         organisation = Organisation(len(self.rows) + 1, ukprn, name, kind, organisation_ref)
         self.rows[organisation.id] = organisation
         return organisation
@@ -144,15 +150,21 @@ class FakeUnitOfWork:
         return self
 
     def _state(self) -> tuple[object, ...]:
-        return (dict(self.learners.rows), dict(self.organisations.rows), dict(self.organisations.keys),
-                list(self.access_log.entries), list(self.merges.events))
+        return (
+            dict(self.learners.rows),
+            dict(self.organisations.rows),
+            dict(self.organisations.keys),
+            list(self.access_log.entries),
+            list(self.merges.events),
+        )
 
     def __enter__(self) -> FakeUnitOfWork:
         self._snapshot = self._state()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-                 ) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.rollback()
 
     def commit(self) -> None:

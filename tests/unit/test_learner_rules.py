@@ -12,8 +12,13 @@ from learner_records.domain.learner import (
     parse_details,
 )
 
-GOOD = {"given_name": "Zoë", "family_name": "O'Brien-Smith", "date_of_birth": "2009-02-28", "gender": "2",
-        "postcode": "cv4 9ee"}
+GOOD = {
+    "given_name": "Zoë",
+    "family_name": "O'Brien-Smith",
+    "date_of_birth": "2009-02-28",
+    "gender": "2",
+    "postcode": "cv4 9ee",
+}
 
 
 def problems_of(**changes: object) -> dict[str, InvalidField]:

@@ -9,8 +9,18 @@ from hypothesis import strategies as st
 from learner_records.domain import uln
 from learner_records.domain.errors import InvalidUln, InvalidUlnChecksum, InvalidUlnFormat, InvalidUlnLength
 
-VALID = ["1000000000", "1000000043", "1026893096", "1026922983", "1174112637", "1964986809", "8383558804",
-         "7667649978", "6936002314", "4444599390"]
+VALID = [
+    "1000000000",
+    "1000000043",
+    "1026893096",
+    "1026922983",
+    "1174112637",
+    "1964986809",
+    "8383558804",
+    "7667649978",
+    "6936002314",
+    "4444599390",
+]
 
 
 @pytest.mark.parametrize("number", VALID)

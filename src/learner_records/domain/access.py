@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .errors import InsufficientAccess
 
 
-class OrganisationKind(str, Enum):
+class OrganisationKind(StrEnum):
     LEARNER_REGISTRATION_BODY = "learner_registration_body"
     AWARDING_ORGANISATION = "awarding_organisation"
     REGISTER_ADMINISTRATOR = "register_administrator"
 
 
-class Operation(str, Enum):
+class Operation(StrEnum):
     FIND_BY_ULN = "find_by_uln"
     FIND_BY_DEMOGRAPHICS = "find_by_demographics"
     REGISTER = "register"
@@ -61,4 +61,6 @@ class Actor:
 
     def require(self, operation: Operation) -> None:
         if not self.may(operation):
-            raise InsufficientAccess(f"A {self.kind.value.replace('_', ' ')} may not {operation.value.replace('_', ' ')}")
+            raise InsufficientAccess(
+                f"A {self.kind.value.replace('_', ' ')} may not {operation.value.replace('_', ' ')}"
+            )

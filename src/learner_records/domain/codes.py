@@ -6,10 +6,10 @@ faults; `VerificationCode` (WSVRC) and `FailureFlag` (VRF) are the outcomes of v
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class _Coded(str, Enum):
+class _Coded(StrEnum):
     wording: str
 
     def __new__(cls, value: str, wording: str) -> _Coded:
@@ -19,7 +19,7 @@ class _Coded(str, Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class ResponseCode(_Coded):

@@ -81,9 +81,19 @@ PROTOCOL_NAMES: dict[str, str] = {
     "ability_to_share": "AbilityToShare",
     "notes": "Notes",
 }
-MANDATORY = ("given_name", "family_name", "date_of_birth", "gender", "postcode", "verification_type", "ability_to_share")
+MANDATORY = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "postcode",
+    "verification_type",
+    "ability_to_share",
+)
 
-_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9R][0-9A-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2}|BFPO ?[0-9]{1,4}) {0,4}$", re.IGNORECASE)
+_POSTCODE = re.compile(
+    r"^(?:[A-Z]{1,2}[0-9R][0-9A-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2}|BFPO ?[0-9]{1,4}) {0,4}$", re.IGNORECASE
+)
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,6}$"
@@ -132,19 +142,25 @@ def parse_date(value: object, name: str) -> date:
 def _postcode(value: str, name: str) -> str:
     text = value.strip().upper()
     if len(value) > 9 + 4 or not _POSTCODE.match(text):
-        raise InvalidField(name, f"{value!r} is not a UK postcode", "MIAPPostCode: a UK postcode such as CV4 9EE, or BFPO 123")
+        raise InvalidField(
+            name, f"{value!r} is not a UK postcode", "MIAPPostCode: a UK postcode such as CV4 9EE, or BFPO 123"
+        )
     return text
 
 
 def _email(value: str, name: str) -> str:
     if len(value) > 254 or not _EMAIL.match(value):
-        raise InvalidField(name, f"{value!r} is not an email address", "MIAPEmail: local@domain.tld, at most 254 characters")
+        raise InvalidField(
+            name, f"{value!r} is not an email address", "MIAPEmail: local@domain.tld, at most 254 characters"
+        )
     return value
 
 
 def _nationality(value: str, name: str) -> str:
     if len(value) > 3:
-        raise InvalidField(name, f"{value!r} is longer than 3 characters", "MIAPNationality: a code of at most 3 characters")
+        raise InvalidField(
+            name, f"{value!r} is longer than 3 characters", "MIAPNationality: a code of at most 3 characters"
+        )
     return value.upper()
 
 
@@ -257,9 +273,7 @@ def parse_details(raw: Mapping[str, object]) -> LearnerDetails:
             problems.append(problem)
     if values.get("verification_type") == VerificationType.OTHER and not values.get("other_verification_description"):
         problems.append(
-            InvalidField(
-                "OtherVerificationDescription", "is missing", "required when VerificationType is 999 (other)"
-            )
+            InvalidField("OtherVerificationDescription", "is missing", "required when VerificationType is 999 (other)")
         )
     if problems:
         raise InvalidFields(problems)
@@ -275,7 +289,9 @@ def check_age(date_of_birth: date, on: date, minimum: int = 13, maximum: int = 1
 
 def check_not_in_future(date_of_birth: date, today: date) -> None:
     if date_of_birth > today:
-        raise InvalidField("DateOfBirth", f"{date_of_birth.isoformat()} is in the future", "a date of birth is in the past")
+        raise InvalidField(
+            "DateOfBirth", f"{date_of_birth.isoformat()} is in the future", "a date of birth is in the past"
+        )
 
 
 @dataclass(frozen=True, slots=True)

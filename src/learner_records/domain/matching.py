@@ -45,6 +45,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from .codes import FailureFlag, ResponseCode, VerificationCode
 from .names import (
     are_nicknames,
+    first_sound,
     normalise_name,
     normalise_postcode,
     postcode_area,
@@ -154,10 +155,13 @@ _NAME_WORDS = {Agreement.TYPO: "differs only by a typo", Agreement.PART: "shares
 
 
 def _is_typo(a: str, b: str) -> bool:
+    # A first letter that sounds different is a different name (Hayden / Jayden, Morette / Dorette), not a slip.
+    if first_sound(a) != first_sound(b):
+        return False
     if JaroWinkler.normalized_similarity(a, b) >= _TYPO_SIMILARITY:
         return True
-    # Jaro-Winkler is harsh on short names (Smith / Smyth 0.89); one slip after a shared first letter is a typo.
-    return min(len(a), len(b)) >= 5 and a[0] == b[0] and OSA.distance(a, b, score_cutoff=1) <= 1
+    # Jaro-Winkler is harsh on short names (Smith / Smyth 0.89, Evie / Ebie 0.85): one slip is a typo too.
+    return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 @lru_cache(maxsize=1 << 16)
@@ -192,7 +196,7 @@ class DateAgreement(IntEnum):
     EXACT = 3
 
 
-_DATE_WEIGHTS = {DateAgreement.EXACT: 10.0, DateAgreement.SWAPPED: 6.0, DateAgreement.TYPO: 5.0,
+_DATE_WEIGHTS = {DateAgreement.EXACT: 10.0, DateAgreement.SWAPPED: 7.0, DateAgreement.TYPO: 5.0,
                  DateAgreement.DIFFERENT: -7.0}  # fmt: skip
 
 
@@ -229,7 +233,7 @@ def _postcode_weight(a: str, b: str) -> tuple[float, str | None]:
     if postcode_district(ca) == postcode_district(cb):
         return 2.5, f"postcode differs, same district (moved nearby?) {shown}"
     if postcode_area(ca) and postcode_area(ca) == postcode_area(cb):
-        return 1.0, f"postcode differs, same area (moved?) {shown}"
+        return -2.0, f"postcode differs, same area (moved?) {shown}"
     return -6.0, f"postcode differs (moved?) {shown}"
 
 

@@ -162,8 +162,10 @@ def postcode_sector(postcode: str) -> str:
 
 # Phonetic codes -------------------------------------------------------------------------------------------------
 
-def _first_sound(word: str) -> str:
+def first_sound(word: str) -> str:
     """The first letter as it sounds: Philips/Filips, Carl/Karl, Cian/Sian, Gemma/Jemma and Zak/Sak agree."""
+    if not word:
+        return ""
     first, second = word[0], word[1:2]
     if first == "P" and second == "H":
         return "F"
@@ -180,7 +182,7 @@ def _code(word: str) -> str:
     if not letters:
         # A name in a script with no Latin letters still has to key: use the name itself.
         return f"={word}" if word else ""
-    return _first_sound(letters) + jellyfish.soundex(letters)[1:]
+    return first_sound(letters) + jellyfish.soundex(letters)[1:]
 
 
 def phonetic_key(name: str) -> str:

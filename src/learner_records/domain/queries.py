@@ -54,8 +54,9 @@ def demographics(
         "dob": _try(parse_date, "" if date_of_birth is None else date_of_birth, "DateOfBirth"),
         "gender": _try(parse_gender, gender),
         "postcode": _try(parse_postcode, postcode),
-        "previous": None if previous_family_name in (None, "") else _try(check_name, previous_family_name,
-                                                                         "PreviousFamilyName"),
+        "previous": None
+        if previous_family_name in (None, "")
+        else _try(check_name, previous_family_name, "PreviousFamilyName"),
     }
     _collect(checks)
     return Demographics(

@@ -72,7 +72,7 @@ def is_valid(number: str) -> bool:
     return True
 
 
-def format(number: str) -> str:  # noqa: A001 - the verb every identifier module uses
+def format(number: str) -> str:
     """The form printed on certificates and letters: 10 digits, no separators."""
     return compact(number)
 

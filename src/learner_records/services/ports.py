@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from ..domain.access import OrganisationKind
 from ..domain.learner import Learner
@@ -116,12 +116,19 @@ class MergeLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    learners: LearnerRepository
-    organisations: OrganisationRepository
-    access_log: AccessLog
-    merges: MergeLog
+    @property
+    def learners(self) -> LearnerRepository: ...
 
-    def __enter__(self) -> UnitOfWork: ...
+    @property
+    def organisations(self) -> OrganisationRepository: ...
+
+    @property
+    def access_log(self) -> AccessLog: ...
+
+    @property
+    def merges(self) -> MergeLog: ...
+
+    def __enter__(self) -> Self: ...
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -49,7 +49,9 @@ class DemographicMatch:
     score: float
     exact: bool
     reasons: tuple[str, ...]
-    matched_uln: str  # the record that matched; differs from learner.uln when a linked record was answered by its master
+    matched_uln: (
+        str  # the record that matched; differs from learner.uln when a linked record was answered by its master
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,12 @@ class RegisterService:
     def _log(self, uow: UnitOfWork, actor: Actor, action: str, ulns: Sequence[str]) -> None:
         now = self._clock.now()
         uow.access_log.record(
-            [AccessEntry(at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u)
-             for u in ulns]
+            [
+                AccessEntry(
+                    at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u
+                )
+                for u in ulns
+            ]
         )
 
     def register(self, actor: Actor, details: LearnerDetails) -> Learner:
@@ -131,7 +137,9 @@ class RegisterService:
                     return learner
             raise RuntimeError("no free ULN found")  # 20 clashes in a row: the number space is nearly full
 
-    def find_by_uln(self, actor: Actor, uln: str, given_name: str | None = None, family_name: str | None = None) -> FoundLearner:
+    def find_by_uln(
+        self, actor: Actor, uln: str, given_name: str | None = None, family_name: str | None = None
+    ) -> FoundLearner:
         actor.require(Operation.FIND_BY_ULN)
         with self._uow() as uow:
             stored = uow.learners.get(uln)
@@ -166,7 +174,9 @@ class RegisterService:
                 if uln in seen or uln not in shown:
                     continue
                 seen.add(uln)
-                matches.append(DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln))
+                matches.append(
+                    DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln)
+                )
             self._log(uow, actor, "find_by_demographics", [match.learner.uln for match in matches])
             uow.commit()
             return DemographicSearch(result.code, tuple(matches))
@@ -174,7 +184,9 @@ class RegisterService:
     def verify(self, actor: Actor, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
         actor.require(Operation.VERIFY)
         if len(queries) > VERIFY_BATCH_LIMIT:
-            raise InvalidField("LearnerRecordCount", f"{len(queries)} learners", f"at most {VERIFY_BATCH_LIMIT} at once")
+            raise InvalidField(
+                "LearnerRecordCount", f"{len(queries)} learners", f"at most {VERIFY_BATCH_LIMIT} at once"
+            )
         with self._uow() as uow:
             stored = uow.learners.get_many([query.uln for query in queries])
             masters = uow.learners.get_many(

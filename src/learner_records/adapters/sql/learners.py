@@ -34,8 +34,14 @@ _BY_ULN = select(t).where(t.c.uln == bindparam("uln"))
 _BY_ULNS = select(t).where(t.c.uln.in_(bindparam("ulns", expanding=True)))
 _LINKED = select(t.c.master_uln, t.c.uln).where(t.c.master_uln.in_(bindparam("ulns", expanding=True)))
 _RECORD_COLUMNS = (
-    t.c.uln, t.c.given_name, t.c.family_name, t.c.date_of_birth, t.c.gender, t.c.postcode,
-    t.c.previous_family_name, t.c.master_uln,
+    t.c.uln,
+    t.c.given_name,
+    t.c.family_name,
+    t.c.date_of_birth,
+    t.c.gender,
+    t.c.postcode,
+    t.c.previous_family_name,
+    t.c.master_uln,
 )
 
 
@@ -62,7 +68,7 @@ def _learner(row: Row[Any], linked: tuple[str, ...]) -> Learner:
     )
 
 
-def _record(row: Row[Any]) -> RegisterRecord:
+def _record(row: Row[Any, Any, Any, Any, Any, Any, Any, Any]) -> RegisterRecord:
     uln, given, family, dob, gender, postcode, previous, master = row
     return RegisterRecord(uln, given, family, dob, gender, postcode, previous, master)
 
@@ -189,8 +195,7 @@ class SqlLearnerRepository:
             .distinct()
         )
         result = self._connection.execution_options(stream_results=True, yield_per=50_000).execute(statement)
-        for first, second in result:
-            yield first, second
+        yield from ((first, second) for first, second in result)
 
     def count(self) -> int:
         return int(self._connection.execute(select(func.count()).select_from(t)).scalar_one())

@@ -26,8 +26,8 @@ class SqlOrganisationRepository:
     ) -> Organisation:
         values = {"ukprn": ukprn, "name": name, "kind": kind.value, "organisation_ref": organisation_ref}
         result = self._connection.execute(organisation.insert().values(created_at=now, **values))
-        (new_id,) = result.inserted_primary_key or (None,)
-        return Organisation(int(new_id), ukprn, name, kind, organisation_ref)
+        new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return Organisation(new_id, ukprn, name, kind, organisation_ref)
 
     def _one(self, *where: Any) -> Organisation | None:
         row = self._connection.execute(select(organisation).where(*where)).first()
@@ -43,11 +43,15 @@ class SqlOrganisationRepository:
         return self._one(organisation.c.organisation_ref == organisation_ref)
 
     def list(self) -> list[Organisation]:
-        return [_organisation(row) for row in self._connection.execute(select(organisation).order_by(organisation.c.id))]
+        return [
+            _organisation(row) for row in self._connection.execute(select(organisation).order_by(organisation.c.id))
+        ]
 
     def add_api_key(self, organisation_id: int, prefix: str, secret_hash: str, now: datetime) -> None:
         self._connection.execute(
-            api_key.insert().values(organisation_id=organisation_id, prefix=prefix, secret_hash=secret_hash, created_at=now)
+            api_key.insert().values(
+                organisation_id=organisation_id, prefix=prefix, secret_hash=secret_hash, created_at=now
+            )
         )
 
     def api_key(self, prefix: str) -> StoredApiKey | None:
@@ -65,8 +69,13 @@ class SqlAccessLog:
             self._connection.execute(
                 access_log.insert(),
                 [
-                    {"at": e.at, "organisation_id": e.organisation_id, "user_name": e.user_name,
-                     "action": e.action, "uln": e.uln}
+                    {
+                        "at": e.at,
+                        "organisation_id": e.organisation_id,
+                        "user_name": e.user_name,
+                        "action": e.action,
+                        "uln": e.uln,
+                    }
                     for e in entries
                 ],
             )
@@ -79,8 +88,12 @@ class SqlMergeLog:
     def record(self, event: MergeEvent) -> None:
         self._connection.execute(
             merge_event.insert().values(
-                at=event.at, master_uln=event.master_uln, linked_uln=event.linked_uln, merged=event.merged,
-                organisation_id=event.organisation_id, user_name=event.user_name,
+                at=event.at,
+                master_uln=event.master_uln,
+                linked_uln=event.linked_uln,
+                merged=event.merged,
+                organisation_id=event.organisation_id,
+                user_name=event.user_name,
             )
         )
 

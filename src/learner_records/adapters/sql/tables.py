@@ -64,8 +64,15 @@ learner = Table(
     Column("norm_given_name", String(70), nullable=False),
     Column("norm_family_name", String(70), nullable=False),
     Column("norm_postcode", String(9), nullable=False),
-    Index("uq_learner_identity", "date_of_birth", "norm_family_name", "norm_given_name", "gender", "norm_postcode",
-          unique=True),
+    Index(
+        "uq_learner_identity",
+        "date_of_birth",
+        "norm_family_name",
+        "norm_given_name",
+        "gender",
+        "norm_postcode",
+        unique=True,
+    ),
     Index("ix_learner_master_uln", "master_uln"),
     sqlite_with_rowid=False,
 )

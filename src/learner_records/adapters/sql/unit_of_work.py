@@ -39,6 +39,12 @@ def make_engine(url: str) -> Engine:
 
 
 class SqlUnitOfWork:
+    connection: Connection
+    learners: SqlLearnerRepository
+    organisations: SqlOrganisationRepository
+    access_log: SqlAccessLog
+    merges: SqlMergeLog
+
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
         self._write = write

@@ -56,7 +56,9 @@ def _request_validation(_: Request, exc: Exception) -> JSONResponse:
     found = []
     for item in exc.errors():
         location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")]
-        found.append({"field": ".".join(location) or "body", "problem": str(item.get("msg")), "rule": str(item.get("type"))})
+        found.append(
+            {"field": ".".join(location) or "body", "problem": str(item.get("msg")), "rule": str(item.get("type"))}
+        )
     detail = "; ".join(f"{e['field']}: {e['problem']}" for e in found)
     return problem(422, "Invalid request", detail, ErrorCode.INVALID_REQUEST.value, errors=found)
 

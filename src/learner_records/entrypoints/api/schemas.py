@@ -27,7 +27,9 @@ class LearnerFields(BaseModel):
     gender: Code = Field(None, description="0 not known, 1 male, 2 female, 9 not specified", examples=[2])
     postcode: Text = Field(None, examples=["CV4 9EE"])
     verification_type: Code = Field(None, description="0-7, or 999 (other: give other_verification_description)")
-    ability_to_share: Code = Field(None, description="0 privacy notice not seen, 1 seen and share, 2 seen, do not share")
+    ability_to_share: Code = Field(
+        None, description="0 privacy notice not seen, 1 seen and share, 2 seen, do not share"
+    )
     title: Text = None
     middle_other_name: Text = None
     preferred_given_name: Text = None
@@ -91,7 +93,7 @@ class LearnerOut(BaseModel):
     @classmethod
     def of(cls, learner: Learner) -> LearnerOut:
         values: dict[str, Any] = learner.details.as_dict()
-        return cls(
+        values.update(
             uln=learner.uln,
             version=learner.version,
             status=int(learner.status),
@@ -100,9 +102,8 @@ class LearnerOut(BaseModel):
             updated_at=learner.updated_at,
             master_uln=learner.master_uln,
             linked_ulns=list(learner.linked_ulns),
-            **{key: int(value) if key in ("gender", "verification_type", "ability_to_share") else value
-               for key, value in values.items()},
         )
+        return cls.model_validate(values)
 
 
 class Outcome(BaseModel):
@@ -139,8 +140,13 @@ class MatchOut(BaseModel):
 
     @classmethod
     def of(cls, match: DemographicMatch) -> MatchOut:
-        return cls(score=round(match.score, 3), exact=match.exact, reasons=list(match.reasons),
-                   matched_uln=match.matched_uln, learner=LearnerOut.of(match.learner))
+        return cls(
+            score=round(match.score, 3),
+            exact=match.exact,
+            reasons=list(match.reasons),
+            matched_uln=match.matched_uln,
+            learner=LearnerOut.of(match.learner),
+        )
 
 
 class SearchOut(Outcome):
@@ -180,10 +186,21 @@ class VerifiedOut(BaseModel):
         register: dict[str, Any] = {}
         if learner is not None:
             d = learner.details
-            register = {"uln": learner.uln, "given_name": d.given_name, "family_name": d.family_name,
-                        "date_of_birth": d.date_of_birth, "gender": int(d.gender)}
-        return cls(searched=searched, code=result.code.value, wording=result.code.wording,
-                   failure_flags=[flag.value for flag in result.flags], reasons=list(result.reasons), **register)
+            register = {
+                "uln": learner.uln,
+                "given_name": d.given_name,
+                "family_name": d.family_name,
+                "date_of_birth": d.date_of_birth,
+                "gender": int(d.gender),
+            }
+        return cls(
+            searched=searched,
+            code=result.code.value,
+            wording=result.code.wording,
+            failure_flags=[flag.value for flag in result.flags],
+            reasons=list(result.reasons),
+            **register,
+        )
 
 
 class VerifyBatchOut(BaseModel):
@@ -204,8 +221,13 @@ class RetrievedOut(BaseModel):
 
     @classmethod
     def of(cls, item: RetrievedUln) -> RetrievedOut:
-        return cls(uln=item.uln, code=item.code.value, wording=item.code.wording, master_uln=item.master_uln,
-                   learner=LearnerOut.of(item.learner) if item.learner else None)
+        return cls(
+            uln=item.uln,
+            code=item.code.value,
+            wording=item.code.wording,
+            master_uln=item.master_uln,
+            learner=LearnerOut.of(item.learner) if item.learner else None,
+        )
 
 
 class RetrieveOut(BaseModel):
@@ -237,8 +259,9 @@ class DuplicateOut(BaseModel):
 
     @classmethod
     def of(cls, pair: DuplicatePair) -> DuplicateOut:
-        return cls(first_uln=pair.first.uln, second_uln=pair.second.uln, score=round(pair.score, 3),
-                   reasons=list(pair.reasons))
+        return cls(
+            first_uln=pair.first.uln, second_uln=pair.second.uln, score=round(pair.score, 3), reasons=list(pair.reasons)
+        )
 
 
 class OrganisationIn(BaseModel):

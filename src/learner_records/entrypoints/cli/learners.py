@@ -44,10 +44,18 @@ def register(
     as_json: Json = False,
 ) -> None:
     """Register a learner and print the new ULN."""
-    details = parse_details({
-        "given_name": given, "family_name": family, "date_of_birth": dob, "gender": gender, "postcode": postcode,
-        "ability_to_share": ability_to_share, "verification_type": verification_type, **_fields(extra or []),
-    })
+    details = parse_details(
+        {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": dob,
+            "gender": gender,
+            "postcode": postcode,
+            "ability_to_share": ability_to_share,
+            "verification_type": verification_type,
+            **_fields(extra or []),
+        }
+    )
     learner = services().register.register(operator(), details)
     if as_json:
         print_json(learner_dict(learner))
@@ -85,15 +93,24 @@ def find(
     query = demographics(given, family, dob, gender, postcode, previous_family)
     result = services().register.find_by_demographics(operator(), query)
     if as_json:
-        print_json({"code": result.code.value, "matches": [
-            {"score": m.score, "exact": m.exact, "reasons": list(m.reasons), **learner_dict(m.learner)}
-            for m in result.matches]})
+        print_json(
+            {
+                "code": result.code.value,
+                "matches": [
+                    {"score": m.score, "exact": m.exact, "reasons": list(m.reasons), **learner_dict(m.learner)}
+                    for m in result.matches
+                ],
+            }
+        )
         return
     console.print(f"[bold]{result.code.value}[/] {result.code.wording}")
     for match in result.matches:
         d = match.learner.details
-        console.print(f"  {match.learner.uln}  {d.given_name} {d.family_name}  {d.date_of_birth}  {d.postcode}"
-                      f"  score {match.score:.2f}", markup=False)
+        console.print(
+            f"  {match.learner.uln}  {d.given_name} {d.family_name}  {d.date_of_birth}  {d.postcode}"
+            f"  score {match.score:.2f}",
+            markup=False,
+        )
         for reason in match.reasons:
             console.print(f"      - {reason}", markup=False)
 
@@ -113,7 +130,9 @@ def verify(
     (verification,) = services().register.verify(operator(), [query])
     result = verification.result
     if as_json:
-        print_json({"code": result.code.value, "flags": [f.value for f in result.flags], "reasons": list(result.reasons)})
+        print_json(
+            {"code": result.code.value, "flags": [f.value for f in result.flags], "reasons": list(result.reasons)}
+        )
     else:
         console.print(f"[bold]{result.code.value}[/] {result.code.wording}")
         for flag in result.flags:
@@ -184,5 +203,6 @@ def merges(
 def duplicates(limit: Annotated[int, typer.Option()] = 50) -> None:
     """Pairs of learners that are probably the same person, best first."""
     for pair in services().merging.scan_duplicates(operator(), limit):
-        console.print(f"{pair.first.uln}  {pair.second.uln}  score {pair.score:.2f}  " + "; ".join(pair.reasons),
-                      markup=False)
+        console.print(
+            f"{pair.first.uln}  {pair.second.uln}  score {pair.score:.2f}  " + "; ".join(pair.reasons), markup=False
+        )

@@ -53,15 +53,18 @@ def uln_check(ulns: Annotated[list[str], typer.Argument(help="One or more ULNs")
 def orgs_create(
     ukprn: Annotated[str, typer.Option(help="8 letters or digits")],
     name: Annotated[str, typer.Option()],
-    kind: Annotated[str, typer.Option(help="learner_registration_body | awarding_organisation | register_administrator")]
-    = OrganisationKind.LEARNER_REGISTRATION_BODY.value,
+    kind: Annotated[
+        str, typer.Option(help="learner_registration_body | awarding_organisation | register_administrator")
+    ] = OrganisationKind.LEARNER_REGISTRATION_BODY.value,
     ref: Annotated[str | None, typer.Option(help="OrganisationRef: 6 letters or digits")] = None,
 ) -> None:
     """Create an organisation and print its API key (shown once)."""
     try:
         chosen = OrganisationKind(kind)
     except ValueError:
-        raise InvalidField("kind", f"{kind!r} is not a kind", "one of " + ", ".join(k.value for k in OrganisationKind)) from None
+        raise InvalidField(
+            "kind", f"{kind!r} is not a kind", "one of " + ", ".join(k.value for k in OrganisationKind)
+        ) from None
     created = services().organisations.create(operator(), ukprn, name, chosen, ref)
     console.print(f"organisation {created.organisation.id}: {created.organisation.name} ({chosen.value})")
     console.print("API key (shown once, keep it safe):")
@@ -73,7 +76,9 @@ def orgs_create(
 def orgs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List organisations."""
     orgs = services().organisations.list(operator())
-    rows = [{"id": o.id, "ukprn": o.ukprn, "name": o.name, "kind": o.kind.value, "ref": o.organisation_ref} for o in orgs]
+    rows = [
+        {"id": o.id, "ukprn": o.ukprn, "name": o.name, "kind": o.kind.value, "ref": o.organisation_ref} for o in orgs
+    ]
     if as_json:
         print_json(rows)
         return

@@ -14,8 +14,12 @@ console = Console()
 
 
 def learner_dict(learner: Learner) -> dict[str, Any]:
-    values: dict[str, Any] = {"uln": learner.uln, "version": learner.version, "master_uln": learner.master_uln,
-                              "linked_ulns": list(learner.linked_ulns)}
+    values: dict[str, Any] = {
+        "uln": learner.uln,
+        "version": learner.version,
+        "master_uln": learner.master_uln,
+        "linked_ulns": list(learner.linked_ulns),
+    }
     for key, value in learner.details.as_dict().items():
         values[key] = int(value) if key in ("gender", "verification_type", "ability_to_share") else value
     return values

@@ -30,8 +30,9 @@ router = APIRouter(prefix="/api/v1", tags=["administration"])
 @router.post("/merges", response_model=LearnerOut, responses={**PROBLEMS, 404: {}, 409: {}})
 def merge(body: MergeIn, actor: ActorDep, services: ServicesDep) -> LearnerOut:
     """Merge a duplicate into a master ULN; every read of the linked ULN then answers with the master."""
-    master = services.merging.merge(actor, validate_uln(body.master_uln, "master_uln"),
-                                    validate_uln(body.linked_uln, "linked_uln"))
+    master = services.merging.merge(
+        actor, validate_uln(body.master_uln, "master_uln"), validate_uln(body.linked_uln, "linked_uln")
+    )
     return LearnerOut.of(master)
 
 
@@ -56,8 +57,10 @@ def merge_report(
     lines = services.merging.report(actor, start, end)
     return [
         MergeEventOut(
-            at=line.event.at, kind="merged" if line.event.merged else "unmerged",
-            master_uln=line.event.master_uln, linked_uln=line.event.linked_uln,
+            at=line.event.at,
+            kind="merged" if line.event.merged else "unmerged",
+            master_uln=line.event.master_uln,
+            linked_uln=line.event.linked_uln,
             master_name=f"{line.master.details.given_name} {line.master.details.family_name}" if line.master else None,
             linked_name=f"{line.linked.details.given_name} {line.linked.details.family_name}" if line.linked else None,
             master_date_of_birth=line.master.details.date_of_birth if line.master else None,
@@ -76,18 +79,25 @@ def duplicate_candidates(
 
 
 def _organisation(org: Organisation) -> OrganisationOut:
-    return OrganisationOut(id=org.id, ukprn=org.ukprn, name=org.name, kind=org.kind.value,
-                           organisation_ref=org.organisation_ref)
+    return OrganisationOut(
+        id=org.id, ukprn=org.ukprn, name=org.name, kind=org.kind.value, organisation_ref=org.organisation_ref
+    )
 
 
-@router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=NewOrganisationOut,
-             responses={**PROBLEMS, 409: {}})
+@router.post(
+    "/organisations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NewOrganisationOut,
+    responses={**PROBLEMS, 409: {}},
+)
 def create_organisation(body: OrganisationIn, actor: ActorDep, services: ServicesDep) -> NewOrganisationOut:
     """Create an organisation and its first API key (register administrators only)."""
     try:
         kind = OrganisationKind(body.kind)
     except ValueError:
-        raise InvalidField("kind", f"{body.kind!r} is not a kind", "one of " + ", ".join(k.value for k in OrganisationKind)) from None
+        raise InvalidField(
+            "kind", f"{body.kind!r} is not a kind", "one of " + ", ".join(k.value for k in OrganisationKind)
+        ) from None
     created = services.organisations.create(actor, body.ukprn, body.name, kind, body.organisation_ref)
     return NewOrganisationOut(organisation=_organisation(created.organisation), api_key=created.api_key)
 

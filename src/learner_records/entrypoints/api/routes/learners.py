@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
 from ....domain.codes import ResponseCode
@@ -28,12 +30,19 @@ from ..schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/learners", tags=["learners"])
-PROBLEMS = {401: {"description": "No or unknown API key"}, 403: {"description": "Not allowed for this organisation"},
-            422: {"description": "A field breaks its rule"}}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No or unknown API key"},
+    403: {"description": "Not allowed for this organisation"},
+    422: {"description": "A field breaks its rule"},
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RegisteredOut,
-             responses={**PROBLEMS, 409: {"description": "WSRC0021: the learner is registered already"}})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RegisteredOut,
+    responses={**PROBLEMS, 409: {"description": "WSRC0021: the learner is registered already"}},
+)
 def register_learner(body: LearnerFields, actor: ActorDep, services: ServicesDep) -> RegisteredOut:
     """Register a learner and allocate a new ULN (WSRC0005)."""
     learner = services.register.register(actor, body.to_details())
@@ -43,11 +52,17 @@ def register_learner(body: LearnerFields, actor: ActorDep, services: ServicesDep
 
 @router.post("/search", response_model=SearchOut, responses=PROBLEMS)
 def find_by_demographics(body: DemographicsIn, actor: ActorDep, services: ServicesDep) -> SearchOut:
-    """Find learners by the five mandatory fields: WSRC0004 exact, 0003 possible, 0002 too many, 0001 none, 0022 master."""
-    query = demographics(body.given_name, body.family_name, body.date_of_birth, body.gender, body.postcode,
-                         body.previous_family_name)
+    """Find learners by the five mandatory fields.
+
+    WSRC0004 exact, 0003 possible matches, 0002 too many, 0001 none, 0022 exact on a merged learner (its master).
+    """
+    query = demographics(
+        body.given_name, body.family_name, body.date_of_birth, body.gender, body.postcode, body.previous_family_name
+    )
     result = services.register.find_by_demographics(actor, query)
-    return SearchOut(code=result.code.value, wording=result.code.wording, matches=[MatchOut.of(m) for m in result.matches])
+    return SearchOut(
+        code=result.code.value, wording=result.code.wording, matches=[MatchOut.of(m) for m in result.matches]
+    )
 
 
 @router.post("/verify", response_model=VerifiedOut, responses=PROBLEMS)
@@ -81,12 +96,20 @@ def find_by_uln(
     found = services.register.find_by_uln(actor, validate_uln(uln), given_name, family_name)
     if found.learner is None:
         raise NotFound(f"No learner with ULN {uln}" + (" and these names" if given_name else ""))
-    return FoundOut(code=found.code.value, wording=found.code.wording, incoming_uln=found.incoming_uln,
-                    master_substituted=found.master_substituted, learner=LearnerOut.of(found.learner))
+    return FoundOut(
+        code=found.code.value,
+        wording=found.code.wording,
+        incoming_uln=found.incoming_uln,
+        master_substituted=found.master_substituted,
+        learner=LearnerOut.of(found.learner),
+    )
 
 
-@router.put("/{uln}", response_model=RegisteredOut,
-            responses={**PROBLEMS, 404: {"description": "WSRC0019"}, 409: {"description": "WSRC0013/0014/0020/0021"}})
+@router.put(
+    "/{uln}",
+    response_model=RegisteredOut,
+    responses={**PROBLEMS, 404: {"description": "WSRC0019"}, 409: {"description": "WSRC0013/0014/0020/0021"}},
+)
 def update_learner(uln: str, body: LearnerUpdate, actor: ActorDep, services: ServicesDep) -> RegisteredOut:
     """Replace a learner's details; `version` must be the one you read (optimistic concurrency)."""
     learner = services.register.update(actor, validate_uln(uln), body.version, body.to_details())

@@ -1,0 +1,3 @@
+from learner_records.entrypoints.cli import main
+
+main()

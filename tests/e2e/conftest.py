@@ -1,0 +1,65 @@
+"""A real uvicorn server on a free local port, over a fresh database, for each test."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+import uvicorn
+
+from learner_records.bootstrap import Services
+from learner_records.domain.access import Actor, OrganisationKind
+from learner_records.entrypoints.api.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    services: Services
+    keys: dict[str, str]
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self, who: str | None = None) -> httpx.Client:
+        """A client acting for `who` (an organisation of the fixture), closed when the test ends."""
+        headers = {"Authorization": f"Bearer {self.keys[who]}", "X-User-Name": f"{who}-user"} if who else {}
+        client = httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        self.clients.append(client)
+        return client
+
+
+@pytest.fixture
+def server(services: Services, operator: Actor) -> Iterator[LiveServer]:
+    keys = {}
+    for name, ukprn, kind in [
+        ("admin", "10000000", OrganisationKind.REGISTER_ADMINISTRATOR),
+        ("school", "10000001", OrganisationKind.LEARNER_REGISTRATION_BODY),
+        ("awarding", "10000002", OrganisationKind.AWARDING_ORGANISATION),
+    ]:
+        keys[name] = services.organisations.create(operator, ukprn, f"{name} organisation", kind).api_key
+    port = free_port()
+    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    live = LiveServer(f"http://127.0.0.1:{port}", services, keys)
+    yield live
+    for client in live.clients:
+        client.close()
+    uv.should_exit = True
+    thread.join(10)
