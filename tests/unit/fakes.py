@@ -47,6 +47,9 @@ class FakeLearnerRepository:
     def get_many(self, ulns: Sequence[str]) -> dict[str, Learner]:
         return {uln: self._with_links(self.rows[uln]) for uln in ulns if uln in self.rows}
 
+    def records(self, ulns: Sequence[str]) -> dict[str, RegisterRecord]:
+        return {uln: to_record(self.rows[uln]) for uln in ulns if uln in self.rows}
+
     def add(self, learner: Learner) -> bool:
         if learner.uln in self.rows:
             return False

@@ -46,6 +46,7 @@ from .codes import FailureFlag, ResponseCode, VerificationCode
 from .names import (
     are_nicknames,
     first_sound,
+    nickname_variants,
     normalise_name,
     normalise_postcode,
     postcode_area,
@@ -56,7 +57,7 @@ from .names import (
 
 DUPLICATE_THRESHOLD = 18.0
 POSSIBLE_THRESHOLD = 11.0
-_TYPO_SIMILARITY = 0.9
+_TYPO_SIMILARITY = 0.92
 _SWAP_PENALTY = 1.5
 _UNKNOWN_GENDERS = frozenset({0, 9})
 
@@ -137,31 +138,44 @@ class Agreement(IntEnum):
     """How far two names agree, weakest first."""
 
     DIFFERENT = 0
-    TYPO = 1
-    PART = 2
-    NICKNAME = 3
-    SPACING = 4
-    EXACT = 5
+    NICKNAME_TYPO = 1
+    TYPO = 2
+    PART = 3
+    NICKNAME = 4
+    SPACING = 5
+    EXACT = 6
 
 
 _GIVEN_WEIGHTS = {Agreement.EXACT: 6.0, Agreement.SPACING: 5.5, Agreement.NICKNAME: 4.5, Agreement.PART: 3.5,
-                  Agreement.TYPO: 3.5, Agreement.DIFFERENT: -9.0}  # fmt: skip
+                  Agreement.TYPO: 3.5, Agreement.NICKNAME_TYPO: 2.5, Agreement.DIFFERENT: -9.0}  # fmt: skip
 _FAMILY_WEIGHTS = {Agreement.EXACT: 6.0, Agreement.SPACING: 5.5, Agreement.NICKNAME: 4.0, Agreement.PART: 4.5,
-                   Agreement.TYPO: 4.0, Agreement.DIFFERENT: -4.0}  # fmt: skip
+                   Agreement.TYPO: 4.0, Agreement.NICKNAME_TYPO: 2.5, Agreement.DIFFERENT: -4.0}  # fmt: skip
 _PREVIOUS_WEIGHT = 5.0
 _NAME_WORDS = {Agreement.TYPO: "differs only by a typo", Agreement.PART: "shares a part",
                Agreement.NICKNAME: "is a nickname", Agreement.SPACING: "differs only in spacing or punctuation",
-               Agreement.DIFFERENT: "differs"}  # fmt: skip
+               Agreement.NICKNAME_TYPO: "is a misspelt nickname", Agreement.DIFFERENT: "differs"}  # fmt: skip
 
 
 def _is_typo(a: str, b: str) -> bool:
-    # A first letter that sounds different is a different name (Hayden / Jayden, Morette / Dorette), not a slip.
-    if first_sound(a) != first_sound(b):
+    """One slip of the keyboard, or two in names that Jaro-Winkler still finds alike and of about one length.
+
+    A different first letter that also sounds different makes a different name (Hayden / Jayden) unless the
+    first two letters are merely transposed. In three letters a changed letter makes another name (Tom /
+    Tim), a transposed, doubled or dropped one does not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a
+    typo (Harris / Harrison, Kian / Kieran).
+    """
+    if a[0] != b[0] and first_sound(a) != first_sound(b) and (a[1:2], a[0]) != (b[0], b[1:2]):
         return False
-    if JaroWinkler.normalized_similarity(a, b) >= _TYPO_SIMILARITY:
-        return True
-    # Jaro-Winkler is harsh on short names (Smith / Smyth 0.89, Evie / Ebie 0.85): one slip is a typo too.
-    return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1
+    distance = OSA.distance(a, b, score_cutoff=2)
+    if distance <= 1:
+        return len(a) != len(b) or len(a) >= 4 or sorted(a) == sorted(b)
+    return (
+        distance == 2 and abs(len(a) - len(b)) <= 1 and JaroWinkler.normalized_similarity(a, b) >= _TYPO_SIMILARITY
+    )
+
+
+def _slip(a: str, b: str) -> bool:
+    return a[0] == b[0] and min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 @lru_cache(maxsize=1 << 16)
@@ -182,6 +196,11 @@ def compare_names(a: str, b: str, given: bool) -> Agreement:
         return Agreement.PART
     if _is_typo(ja, jb) or any(_is_typo(x, y) for x in pa for y in pb if min(len(x), len(y)) >= 4):
         return Agreement.TYPO
+    if given and (
+        any(_slip(ja, v) for v in nickname_variants(nb) if v != nb)
+        or any(_slip(v, jb) for v in nickname_variants(na) if v != na)
+    ):
+        return Agreement.NICKNAME_TYPO
     return Agreement.DIFFERENT
 
 
@@ -247,32 +266,50 @@ def _family_pairs(a: _Person, b: _Person) -> tuple[Agreement, Agreement]:
     return direct, _best(((x, y) for x, y in previous if x and y), False)
 
 
-def _names(a: _Person, b: _Person, gender_differs: bool) -> tuple[float, list[str]]:
-    given = compare_names(a.given_name, b.given_name, True)
-    if gender_differs and given in (Agreement.TYPO, Agreement.PART):
+@dataclass(frozen=True, slots=True)
+class _Names:
+    given: str
+    family: str
+    previous: str | None
+
+    @property
+    def swapped(self) -> _Names:
+        return _Names(self.family, self.given, self.previous)
+
+
+def _names_of(person: _Person) -> _Names:
+    return _Names(person.given_name, person.family_name, person.previous_family_name or None)
+
+
+def _direct(a: _Names, b: _Names, gender_differs: bool) -> tuple[float, list[str]]:
+    given = compare_names(a.given, b.given, True)
+    if gender_differs and given in (Agreement.TYPO, Agreement.PART, Agreement.NICKNAME_TYPO):
         given = Agreement.DIFFERENT
-    family, via_previous = _family_pairs(a, b)
+    family = compare_names(a.family, b.family, False)
+    via_previous = _best(((x, y) for x, y in ((a.family, b.previous), (a.previous, b.family)) if x and y), False)
     family_weight = _FAMILY_WEIGHTS[family]
     reasons = []
-    if via_previous > family and min(_PREVIOUS_WEIGHT, _FAMILY_WEIGHTS[via_previous]) > family_weight:
+    if given != Agreement.EXACT:
+        reasons.append(f"given name {_NAME_WORDS[given]} ({a.given} / {b.given})")
+    if min(_PREVIOUS_WEIGHT, _FAMILY_WEIGHTS[via_previous]) > family_weight:
         family_weight = min(_PREVIOUS_WEIGHT, _FAMILY_WEIGHTS[via_previous])
         reasons.append("family name matches the previous family name")
     elif family != Agreement.EXACT:
-        reasons.append(f"family name {_NAME_WORDS[family]} ({a.family_name} / {b.family_name})")
-    if given != Agreement.EXACT:
-        reasons.insert(0, f"given name {_NAME_WORDS[given]} ({a.given_name} / {b.given_name})")
-    direct = _GIVEN_WEIGHTS[given] + family_weight
+        reasons.append(f"family name {_NAME_WORDS[family]} ({a.family} / {b.family})")
+    return _GIVEN_WEIGHTS[given] + family_weight, reasons
 
-    families_a = [n for n in (a.family_name, a.previous_family_name) if n]
-    families_b = [n for n in (b.family_name, b.previous_family_name) if n]
-    cross = (_best(((a.given_name, f) for f in families_b), True), _best(((f, b.given_name) for f in families_a), True))
-    if Agreement.DIFFERENT in cross:
+
+def _names(a: _Person, b: _Person, gender_differs: bool) -> tuple[float, list[str]]:
+    """Names compared directly, or crosswise when one record has given and family names swapped."""
+    na, nb = _names_of(a), _names_of(b)
+    direct, reasons = _direct(na, nb, gender_differs)
+    if direct >= _GIVEN_WEIGHTS[Agreement.EXACT] + _FAMILY_WEIGHTS[Agreement.EXACT] - _SWAP_PENALTY:
         return direct, reasons
-    both = {level: (_GIVEN_WEIGHTS[level] + _FAMILY_WEIGHTS[level]) / 2 for level in cross}
-    swapped = sum(both[level] for level in cross) - _SWAP_PENALTY
-    if swapped <= direct:
+    # Swapping either side keeps the score symmetric in a and b.
+    crosswise = max(_direct(na.swapped, nb, gender_differs), _direct(na, nb.swapped, gender_differs))
+    if crosswise[0] - _SWAP_PENALTY <= direct:
         return direct, reasons
-    return swapped, ["given and family names are swapped"]
+    return crosswise[0] - _SWAP_PENALTY, ["given and family names are swapped", *crosswise[1]]
 
 
 def _compare(a: _Person, b: _Person) -> tuple[float, tuple[str, ...]]:

@@ -278,17 +278,21 @@ _NICKNAMES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _nickname_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+def _nickname_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     primary: dict[str, str] = {}
     forms: dict[str, set[str]] = {}
+    family: dict[str, set[str]] = {}
     for canonical, variants in _NICKNAMES:
-        for name in (canonical, *variants.split()):
+        names = {canonical, *variants.split()}
+        family.setdefault(canonical, set()).update(names)
+        for name in names:
             primary.setdefault(name, canonical)
             forms.setdefault(name, set()).add(canonical)
-    return primary, {name: frozenset(canonicals) for name, canonicals in forms.items()}
+    variants_of = {name: frozenset().union(*(family[c] for c in canonicals)) for name, canonicals in forms.items()}
+    return primary, {name: frozenset(canonicals) for name, canonicals in forms.items()}, variants_of
 
 
-_CANONICAL, _CANONICAL_FORMS = _nickname_tables()
+_CANONICAL, _CANONICAL_FORMS, _VARIANTS = _nickname_tables()
 
 
 def canonical_given_name(name: str) -> str:
@@ -301,6 +305,12 @@ def canonical_given_names(name: str) -> frozenset[str]:
     """Every name a given name may stand for: Sam -> {SAMUEL, SAMANTHA}; an unknown name -> itself."""
     normalised = normalise_name(name)
     return _CANONICAL_FORMS.get(normalised, frozenset({normalised}))
+
+
+def nickname_variants(name: str) -> frozenset[str]:
+    """Every listed form of the names a given name may stand for (Steve -> STEPHEN, STEVEN, STEVIE...)."""
+    normalised = normalise_name(name)
+    return _VARIANTS.get(normalised, frozenset({normalised}))
 
 
 def are_nicknames(first: str, second: str) -> bool:

@@ -58,6 +58,10 @@ class LearnerRepository(Protocol):
 
     def get_many(self, ulns: Sequence[str]) -> dict[str, Learner]: ...
 
+    def records(self, ulns: Sequence[str]) -> dict[str, RegisterRecord]:
+        """The fields matching needs, for many ULNs at once (the verification hot path)."""
+        ...
+
     def add(self, learner: Learner) -> bool:
         """Insert; False (and nothing written) when the ULN is already taken."""
         ...

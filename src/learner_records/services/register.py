@@ -64,7 +64,7 @@ class DemographicSearch:
 class Verification:
     query: matching.VerificationQuery
     result: matching.VerificationResult
-    learner: Learner | None  # the register's record compared with (the master when linked)
+    record: matching.RegisterRecord | None  # the register's record compared with (the master when linked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +188,15 @@ class RegisterService:
                 "LearnerRecordCount", f"{len(queries)} learners", f"at most {VERIFY_BATCH_LIMIT} at once"
             )
         with self._uow() as uow:
-            stored = uow.learners.get_many([query.uln for query in queries])
-            masters = uow.learners.get_many(
-                sorted({learner.master_uln for learner in stored.values() if learner.master_uln})
-            )
+            stored = uow.learners.records([query.uln for query in queries])
+            masters = uow.learners.records(sorted({r.master_uln for r in stored.values() if r.master_uln}))
             verifications: list[Verification] = []
             for query in queries:
                 found = stored.get(query.uln)
-                learner = masters.get(found.master_uln, found) if found and found.master_uln else found
-                record = to_record(learner) if learner else None
-                result = matching.verify(query, record, linked=bool(found and found.is_linked))
-                verifications.append(Verification(query, result, learner))
-            self._log(uow, actor, "verify", [v.learner.uln for v in verifications if v.learner])
+                linked = found is not None and found.master_uln is not None
+                record = masters.get(found.master_uln, found) if found and found.master_uln else found
+                verifications.append(Verification(query, matching.verify(query, record, linked=linked), record))
+            self._log(uow, actor, "verify", [v.record.uln for v in verifications if v.record])
             uow.commit()
             return verifications
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, select, update
+from sqlalchemy import Connection, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...domain.learner import (
@@ -21,62 +22,63 @@ from ...domain.learner import (
 )
 from ...domain.matching import RegisterRecord
 from ...domain.names import blocking_keys, normalise_name, normalise_postcode
+from .raw import RawSql, as_date, as_datetime
 from .tables import learner as t
 from .tables import learner_key as k
 
-_DETAIL_COLUMNS = tuple(PROTOCOL_NAMES)
 _CODES: dict[str, Any] = {
     "gender": Gender,
     "verification_type": VerificationType,
     "ability_to_share": AbilityToShare,
 }
-_BY_ULN = select(t).where(t.c.uln == bindparam("uln"))
-_BY_ULNS = select(t).where(t.c.uln.in_(bindparam("ulns", expanding=True)))
-_LINKED = select(t.c.master_uln, t.c.uln).where(t.c.master_uln.in_(bindparam("ulns", expanding=True)))
-_RECORD_COLUMNS = (
-    t.c.uln,
-    t.c.given_name,
-    t.c.family_name,
-    t.c.date_of_birth,
-    t.c.gender,
-    t.c.postcode,
-    t.c.previous_family_name,
-    t.c.master_uln,
+# the detail columns in LearnerDetails' own field order, so a row builds it positionally
+_DETAIL_FIELDS = tuple(field.name for field in fields(LearnerDetails))
+_LEARNER_COLUMNS = ("uln", *_DETAIL_FIELDS, "created_at", "updated_at", "version", "status", "tier_level", "master_uln")
+_SELECT_LEARNERS = f"SELECT {', '.join(_LEARNER_COLUMNS)} FROM learner"
+_SELECT_RECORDS = (
+    "SELECT uln, given_name, family_name, date_of_birth, gender, postcode, previous_family_name, master_uln"
+    " FROM learner"
 )
+_DATES = {index for index, name in enumerate(_LEARNER_COLUMNS) if name in ("date_of_birth", "date_of_address_capture")}
+_DETAIL_SLICE = slice(1, 1 + len(_DETAIL_FIELDS))
+_ENUMS = [(index, _CODES[name]) for index, name in enumerate(_LEARNER_COLUMNS) if name in _CODES]
 
 
-def _details(row: Row[Any]) -> LearnerDetails:
-    mapping = row._mapping
-    values = {name: mapping[name] for name in _DETAIL_COLUMNS}
-    for name, enum in _CODES.items():
-        values[name] = enum(values[name])
-    return LearnerDetails(**values)
-
-
-def _learner(row: Row[Any], linked: tuple[str, ...]) -> Learner:
-    mapping = row._mapping
+def _learner(row: tuple[Any, ...], linked: tuple[str, ...]) -> Learner:
+    values = list(row)
+    for index in _DATES:
+        values[index] = as_date(values[index])
+    for index, enum in _ENUMS:
+        values[index] = enum(values[index])
+    created, updated, version, status, tier, master = values[_DETAIL_SLICE.stop :]
     return Learner(
-        uln=mapping["uln"],
-        details=_details(row),
-        created_at=mapping["created_at"],
-        updated_at=mapping["updated_at"],
-        version=mapping["version"],
-        status=LearnerStatus(mapping["status"]),
-        tier_level=TierLevel(mapping["tier_level"]),
-        master_uln=mapping["master_uln"],
+        uln=values[0],
+        details=LearnerDetails(*values[_DETAIL_SLICE]),
+        created_at=as_datetime(created),
+        updated_at=as_datetime(updated),
+        version=version,
+        status=LearnerStatus(status),
+        tier_level=TierLevel(tier),
+        master_uln=master,
         linked_ulns=linked,
     )
 
 
-def _record(row: Row[Any, Any, Any, Any, Any, Any, Any, Any]) -> RegisterRecord:
+_RECORD_COLUMNS = (
+    t.c.uln, t.c.given_name, t.c.family_name, t.c.date_of_birth, t.c.gender, t.c.postcode,
+    t.c.previous_family_name, t.c.master_uln,
+)  # fmt: skip
+
+
+def _record(row: Sequence[Any]) -> RegisterRecord:
     uln, given, family, dob, gender, postcode, previous, master = row
-    return RegisterRecord(uln, given, family, dob, gender, postcode, previous, master)
+    return RegisterRecord(uln, given, family, as_date(dob), gender, postcode, previous, master)  # type: ignore[arg-type]
 
 
 def learner_row(learner: Learner) -> dict[str, Any]:
     """The learner table's columns for `learner`, including the normalised identity columns."""
     details = learner.details
-    row: dict[str, Any] = {name: getattr(details, name) for name in _DETAIL_COLUMNS}
+    row: dict[str, Any] = {name: getattr(details, name) for name in PROTOCOL_NAMES}
     for name in _CODES:
         row[name] = int(row[name])
     row.update(
@@ -105,27 +107,43 @@ def learner_keys(learner: Learner) -> list[dict[str, str]]:
 class SqlLearnerRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._raw = RawSql(connection)
         dialect = connection.dialect.name
         self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
 
     def _linked(self, ulns: Sequence[str]) -> dict[str, tuple[str, ...]]:
         linked: dict[str, list[str]] = {}
-        for master, uln in self._connection.execute(_LINKED, {"ulns": list(ulns)}):
+        rows = self._raw.rows(
+            "SELECT master_uln, uln FROM learner WHERE master_uln IN (SELECT value FROM json_each(?))",
+            (self._raw.array(ulns),),
+        )
+        for master, uln in rows:
             linked.setdefault(master, []).append(uln)
-        return {master: tuple(sorted(ulns)) for master, ulns in linked.items()}
+        return {master: tuple(sorted(found)) for master, found in linked.items()}
 
     def get(self, uln: str) -> Learner | None:
-        row = self._connection.execute(_BY_ULN, {"uln": uln}).first()
-        if row is None:
+        rows = self._raw.rows(_SELECT_LEARNERS + " WHERE uln = ?", (uln,))
+        if not rows:
             return None
-        return _learner(row, self._linked([uln]).get(uln, ()))
+        linked = self._raw.rows("SELECT uln FROM learner WHERE master_uln = ? ORDER BY uln", (uln,))
+        return _learner(rows[0], tuple(row[0] for row in linked))
 
     def get_many(self, ulns: Sequence[str]) -> dict[str, Learner]:
         if not ulns:
             return {}
-        rows = self._connection.execute(_BY_ULNS, {"ulns": list(set(ulns))}).all()
-        linked = self._linked([row.uln for row in rows if row.master_uln is None])
-        return {row.uln: _learner(row, linked.get(row.uln, ())) for row in rows}
+        rows = self._raw.rows(
+            _SELECT_LEARNERS + " WHERE uln IN (SELECT value FROM json_each(?))", (self._raw.array(sorted(set(ulns))),)
+        )
+        linked = self._linked([row[0] for row in rows if row[-1] is None])
+        return {row[0]: _learner(row, linked.get(row[0], ())) for row in rows}
+
+    def records(self, ulns: Sequence[str]) -> dict[str, RegisterRecord]:
+        if not ulns:
+            return {}
+        rows = self._raw.rows(
+            _SELECT_RECORDS + " WHERE uln IN (SELECT value FROM json_each(?))", (self._raw.array(sorted(set(ulns))),)
+        )
+        return {row[0]: _record(row) for row in rows}
 
     def add(self, learner: Learner) -> bool:
         statement = self._insert(t).values(learner_row(learner)).on_conflict_do_nothing().returning(t.c.uln)
@@ -173,15 +191,17 @@ class SqlLearnerRepository:
         return list(self._linked([master_uln]).get(master_uln, ()))
 
     def candidates(self, keys: Iterable[str], limit: int) -> list[RegisterRecord]:
-        ulns = select(k.c.uln).where(k.c.key.in_(sorted(keys))).distinct().limit(limit).subquery()
-        statement = select(*_RECORD_COLUMNS).join(ulns, ulns.c.uln == t.c.uln)
-        return [_record(row) for row in self._connection.execute(statement)]
+        rows = self._raw.rows(
+            _SELECT_RECORDS + " WHERE uln IN (SELECT DISTINCT uln FROM learner_key"
+            " WHERE key IN (SELECT value FROM json_each(?)) LIMIT ?)",
+            (self._raw.array(sorted(keys)), limit),
+        )
+        return [_record(row) for row in rows]
 
     def iter_records(self) -> Iterator[RegisterRecord]:
         statement = select(*_RECORD_COLUMNS).where(t.c.master_uln.is_(None))
         result = self._connection.execution_options(stream_results=True, yield_per=10_000).execute(statement)
-        for row in result:
-            yield _record(row)
+        yield from (_record(row) for row in result)
 
     def candidate_pairs(self) -> Iterator[tuple[str, str]]:
         a, b = k.alias("a"), k.alias("b")

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, Row, select
 
 from ...domain.access import OrganisationKind
 from ...services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
-from .tables import access_log, api_key, merge_event, organisation
+from .raw import RawSql
+from .tables import api_key, merge_event, organisation
 
 
 def _organisation(row: Row[Any]) -> Organisation:
@@ -62,23 +63,14 @@ class SqlOrganisationRepository:
 
 class SqlAccessLog:
     def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+        self._raw = RawSql(connection)
 
     def record(self, entries: Sequence[AccessEntry]) -> None:
-        if entries:
-            self._connection.execute(
-                access_log.insert(),
-                [
-                    {
-                        "at": e.at,
-                        "organisation_id": e.organisation_id,
-                        "user_name": e.user_name,
-                        "action": e.action,
-                        "uln": e.uln,
-                    }
-                    for e in entries
-                ],
-            )
+        # Written on every read of a learner, so straight through the driver.
+        self._raw.execute_many(
+            "INSERT INTO access_log (at, organisation_id, user_name, action, uln) VALUES (?, ?, ?, ?, ?)",
+            [(self._raw.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln) for e in entries],
+        )
 
 
 class SqlMergeLog:

@@ -181,17 +181,16 @@ class VerifiedOut(BaseModel):
 
     @classmethod
     def of(cls, searched: VerifyIn, verification: Verification) -> VerifiedOut:
-        learner = verification.learner
+        record = verification.record
         result = verification.result
         register: dict[str, Any] = {}
-        if learner is not None:
-            d = learner.details
+        if record is not None:
             register = {
-                "uln": learner.uln,
-                "given_name": d.given_name,
-                "family_name": d.family_name,
-                "date_of_birth": d.date_of_birth,
-                "gender": int(d.gender),
+                "uln": record.uln,
+                "given_name": record.given_name,
+                "family_name": record.family_name,
+                "date_of_birth": record.date_of_birth,
+                "gender": record.gender,
             }
         return cls(
             searched=searched,
