@@ -252,7 +252,7 @@ def _postcode_weight(a: str, b: str) -> tuple[float, str | None]:
     if postcode_district(ca) == postcode_district(cb):
         return 2.5, f"postcode differs, same district (moved nearby?) {shown}"
     if postcode_area(ca) and postcode_area(ca) == postcode_area(cb):
-        return -2.0, f"postcode differs, same area (moved?) {shown}"
+        return -1.0, f"postcode differs, same area (moved?) {shown}"
     return -6.0, f"postcode differs (moved?) {shown}"
 
 
@@ -283,7 +283,7 @@ def _names_of(person: _Person) -> _Names:
 
 def _direct(a: _Names, b: _Names, gender_differs: bool) -> tuple[float, list[str]]:
     given = compare_names(a.given, b.given, True)
-    if gender_differs and given in (Agreement.TYPO, Agreement.PART, Agreement.NICKNAME_TYPO):
+    if gender_differs and given != Agreement.EXACT:
         given = Agreement.DIFFERENT
     family = compare_names(a.family, b.family, False)
     via_previous = _best(((x, y) for x, y in ((a.family, b.previous), (a.previous, b.family)) if x and y), False)

@@ -33,7 +33,8 @@ def make_engine(url: str) -> Engine:
     def _on_begin(connection: Connection) -> None:
         # A writer takes the write lock up front, so two writers queue instead of failing to upgrade a read lock.
         immediate = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        driver: Any = connection.connection.driver_connection
+        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
