@@ -5,14 +5,17 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
+from learner_records.adapters.sql.learners import SqlLearnerRepository, key_hash
 from learner_records.adapters.sql.tables import access_log, learner, learner_key
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor
 from learner_records.domain.codes import ResponseCode, VerificationCode
 from learner_records.domain.errors import DuplicateLearner, StaleVersion
+from learner_records.domain.learner import Learner
 from learner_records.domain.matching import Demographics, VerificationQuery
 from learner_records.domain.names import blocking_keys
-from tests.factories import details
+from tests.conftest import MovableClock
+from tests.factories import details, random_uln
 
 
 def count(services: Services, table: object) -> int:
@@ -116,7 +119,7 @@ def test_candidates_are_read_through_the_blocking_key_index(services: Services, 
         services.register.register(
             school, details(given_name=f"Le{chr(65 + index // 6)}{chr(97 + index % 6)}", postcode="M1 1AE")
         )
-    keys = sorted(blocking_keys("Siobhán", "Ó Briain", date(2009, 4, 17), "CV4 9EE"))
+    keys = sorted(key_hash(key) for key in blocking_keys("Siobhán", "Ó Briain", date(2009, 4, 17), "CV4 9EE"))
     assert services.engine is not None
     with services.engine.connect() as connection:
         repository_sql = select(learner.c.uln).join(
@@ -132,3 +135,23 @@ def test_candidates_are_read_through_the_blocking_key_index(services: Services, 
             plan = "\n".join(str(row[-1]) for row in connection.execute(text("EXPLAIN QUERY PLAN " + compiled)))
             assert "SCAN learner " not in plan + " "
             assert "learner_key" in plan
+
+
+def test_a_bulk_load_skips_learners_the_register_would_refuse_and_indexes_the_rest(
+    services: Services, school: Actor, clock: MovableClock
+) -> None:
+    now = clock.now()
+    first, twin, repeat = random_uln(), random_uln(), random_uln()
+    learners = [
+        Learner(first, details(), now, now),
+        Learner(twin, details(given_name="Aoife"), now, now),
+        Learner(repeat, details(given_name="SIOBHAN", postcode="cv49ee"), now, now),
+    ]
+    assert services.engine is not None
+    with services.engine.begin() as connection:
+        stored = SqlLearnerRepository(connection).add_many(learners)
+    assert stored == [first, twin]
+    query = Demographics("Aoife", "Ó Briain", date(2009, 4, 17), 2, "CV4 9EE")
+    result = services.register.find_by_demographics(school, query)
+    assert [m.learner.uln for m in result.matches] == [twin]
+    assert services.register.find_by_uln(school, first).learner is not None

@@ -160,12 +160,13 @@ def _is_typo(a: str, b: str) -> bool:
     """One slip of the keyboard, or two in names that Jaro-Winkler still finds alike and of about one length.
 
     A different first letter that also sounds different makes a different name (Hayden / Jayden) unless the
-    first two letters are merely transposed. In three letters a changed letter makes another name (Tom /
-    Tim), a transposed, doubled or dropped one does not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a
-    typo (Harris / Harrison, Kian / Kieran).
+    first two letters are transposed or a stray letter precedes a name of five or more (Salfie / Alfie). In
+    three letters a changed letter makes another name (Tom / Tim), a transposed, doubled or dropped one does
+    not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a typo (Harris / Harrison, Kian / Kieran).
     """
-    if a[0] != b[0] and first_sound(a) != first_sound(b) and (a[1:2], a[0]) != (b[0], b[1:2]):
-        return False
+    if a[0] != b[0] and first_sound(a) != first_sound(b):
+        short, long = sorted((a, b), key=len)
+        return a[1::-1] + a[2:] == b or (len(short) >= 5 and long[1:] == short)
     distance = OSA.distance(a, b, score_cutoff=2)
     if distance <= 1:
         return len(a) != len(b) or len(a) >= 4 or sorted(a) == sorted(b)

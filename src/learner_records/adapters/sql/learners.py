@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime
+from hashlib import blake2b
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, update
@@ -40,6 +41,7 @@ _SELECT_RECORDS = (
     " FROM learner"
 )
 _DATES = {index for index, name in enumerate(_LEARNER_COLUMNS) if name in ("date_of_birth", "date_of_address_capture")}
+_TIME_COLUMNS = ("date_of_birth", "date_of_address_capture", "created_at", "updated_at")
 _DETAIL_SLICE = slice(1, 1 + len(_DETAIL_FIELDS))
 _ENUMS = [(index, _CODES[name]) for index, name in enumerate(_LEARNER_COLUMNS) if name in _CODES]
 
@@ -96,12 +98,21 @@ def learner_row(learner: Learner) -> dict[str, Any]:
     return row
 
 
-def learner_keys(learner: Learner) -> list[dict[str, str]]:
-    details = learner.details
+def key_hash(key: str) -> int:
+    """A blocking key stored as a signed 64-bit hash: a quarter of the index of the text keys. A collision only
+    adds a candidate, which scoring then rejects."""
+    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def key_hashes(details: LearnerDetails) -> list[int]:
     keys = blocking_keys(
         details.given_name, details.family_name, details.date_of_birth, details.postcode, details.previous_family_name
     )
-    return [{"key": key, "uln": learner.uln} for key in sorted(keys)]
+    return sorted({key_hash(key) for key in keys})
+
+
+def learner_keys(learner: Learner) -> list[tuple[int, str]]:
+    return [(key, learner.uln) for key in key_hashes(learner.details)]
 
 
 class SqlLearnerRepository:
@@ -149,15 +160,41 @@ class SqlLearnerRepository:
         statement = self._insert(t).values(learner_row(learner)).on_conflict_do_nothing().returning(t.c.uln)
         if self._connection.execute(statement).first() is None:
             return False
-        self._connection.execute(k.insert(), learner_keys(learner))
+        self._insert_keys(learner_keys(learner))
         return True
 
-    def add_many(self, learners: Sequence[Learner]) -> None:
-        """Bulk load (imports, benchmarks): plain inserts, the caller guarantees unique ULNs and identities."""
+    def _insert_keys(self, rows: Sequence[tuple[int, str]]) -> None:
+        self._raw.execute_many("INSERT INTO learner_key (key, uln) VALUES (?, ?)", rows)
+
+    def add_many(self, learners: Sequence[Learner]) -> list[str]:
+        """Bulk load (imports, benchmarks) straight through the driver. A learner whose five mandatory fields
+        repeat one already stored is skipped, as registration would refuse it; returns the ULNs stored."""
         if not learners:
-            return
-        self._connection.execute(t.insert(), [learner_row(learner) for learner in learners])
-        self._connection.execute(k.insert(), [key for learner in learners for key in learner_keys(learner)])
+            return []
+        rows = [learner_row(learner) for learner in learners]
+        columns = list(rows[0])
+        self._raw.execute_many(
+            f"INSERT INTO learner ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT DO NOTHING",
+            [tuple(row.values()) for row in self._stored_values(rows)],
+        )
+        wanted = [learner.uln for learner in learners]
+        stored = {
+            row[0]
+            for row in self._raw.rows(
+                "SELECT uln FROM learner WHERE uln IN (SELECT value FROM json_each(?))", (self._raw.array(wanted),)
+            )
+        }
+        self._insert_keys([row for learner in learners if learner.uln in stored for row in learner_keys(learner)])
+        return [uln for uln in wanted if uln in stored]
+
+    def _stored_values(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if self._raw.postgres:
+            return rows
+        for row in rows:
+            for column in _TIME_COLUMNS:
+                row[column] = self._raw.value(row[column])
+        return rows
 
     def with_same_mandatory_fields(self, learner: Learner) -> str | None:
         row = learner_row(learner)
@@ -173,13 +210,18 @@ class SqlLearnerRepository:
         return self._connection.execute(statement).scalar()
 
     def update(self, learner: Learner, expected_version: int) -> bool:
+        # the old keys come from the stored details, so their delete walks the primary key, not a second index
+        old = self._raw.rows(_SELECT_LEARNERS + " WHERE uln = ?", (learner.uln,))
+        previous = key_hashes(_learner(old[0], ()).details) if old else []
         row = learner_row(learner)
         del row["uln"], row["created_at"], row["master_uln"]
         statement = update(t).where(t.c.uln == learner.uln, t.c.version == expected_version).values(row)
         if self._connection.execute(statement).rowcount != 1:
             return False
-        self._connection.execute(k.delete().where(k.c.uln == learner.uln))
-        self._connection.execute(k.insert(), learner_keys(learner))
+        self._raw.execute_many(
+            "DELETE FROM learner_key WHERE key = ? AND uln = ?", [(h, learner.uln) for h in previous]
+        )
+        self._insert_keys(learner_keys(learner))
         return True
 
     def set_master(self, uln: str, master_uln: str | None, now: datetime) -> None:
@@ -194,7 +236,7 @@ class SqlLearnerRepository:
         rows = self._raw.rows(
             _SELECT_RECORDS + " WHERE uln IN (SELECT DISTINCT uln FROM learner_key"
             " WHERE key IN (SELECT value FROM json_each(?)) LIMIT ?)",
-            (self._raw.array(sorted(keys)), limit),
+            (self._raw.array(sorted({key_hash(key) for key in keys})), limit),
         )
         return [_record(row) for row in rows]
 

@@ -48,8 +48,18 @@ class RawSql:
         finally:
             cursor.close()
 
-    def array(self, values: Sequence[str]) -> Any:
+    def array(self, values: Sequence[Any]) -> Any:
         return list(values) if self.postgres else json.dumps(list(values))
+
+    def value(self, value: Any) -> Any:
+        """A Python value as this driver stores it in a column SQLAlchemy created."""
+        if self.postgres or value is None:
+            return value
+        if isinstance(value, datetime):
+            return self.timestamp(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
 
     def timestamp(self, value: datetime | None) -> Any:
         # SQLAlchemy's SQLite DateTime format, so rows written here read back through SQLAlchemy too.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -77,13 +78,13 @@ learner = Table(
     sqlite_with_rowid=False,
 )
 
-# Blocking keys: each learner is indexed under a few selective keys so matching never scans the learner table.
+# Blocking keys: each learner is indexed under a few selective keys (64-bit hashes of the domain's key strings)
+# so that matching never scans the learner table.
 learner_key = Table(
     "learner_key",
     metadata,
-    Column("key", String(80), primary_key=True),
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
     Column("uln", String(10), ForeignKey("learner.uln"), primary_key=True),
-    Index("ix_learner_key_uln", "uln"),
     sqlite_with_rowid=False,
 )
 

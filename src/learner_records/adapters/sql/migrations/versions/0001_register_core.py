@@ -129,7 +129,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "learner_key",
-        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("key", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("uln", sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(
             ["uln"], ["learner.uln"], name=op.f("fk_learner_key_uln_learner")
@@ -137,9 +137,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", "uln", name=op.f("pk_learner_key")),
         sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("learner_key", schema=None) as batch_op:
-        batch_op.create_index("ix_learner_key_uln", ["uln"], unique=False)
-
     op.create_table(
         "merge_event",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -175,9 +172,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_merge_event_at"))
 
     op.drop_table("merge_event")
-    with op.batch_alter_table("learner_key", schema=None) as batch_op:
-        batch_op.drop_index("ix_learner_key_uln")
-
     op.drop_table("learner_key")
     op.drop_table("api_key")
     with op.batch_alter_table("access_log", schema=None) as batch_op:
