@@ -15,6 +15,7 @@ from typing import Any
 
 from . import uln as uln_rules
 from .errors import InvalidField, InvalidFields
+from .names import format_postcode
 
 
 class Gender(IntEnum):
@@ -145,7 +146,7 @@ def _postcode(value: str, name: str) -> str:
         raise InvalidField(
             name, f"{value!r} is not a UK postcode", "MIAPPostCode: a UK postcode such as CV4 9EE, or BFPO 123"
         )
-    return text
+    return format_postcode(text)
 
 
 def _email(value: str, name: str) -> str:

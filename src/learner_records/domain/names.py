@@ -44,9 +44,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from enum import IntEnum
 from functools import lru_cache
 
 import jellyfish
+from rapidfuzz.distance import OSA, JaroWinkler
 
 # Letters that NFKD does not decompose into an ASCII base letter plus marks.
 _UNDECOMPOSABLE = str.maketrans(
@@ -200,89 +202,40 @@ def phonetic_key(name: str) -> str:
 
 # Nicknames ------------------------------------------------------------------------------------------------------
 
-# canonical name: its nicknames and other spellings. A nickname listed under several names belongs first
-# to the earliest, which is its canonical form; matching accepts any of them.
-_NICKNAMES: tuple[tuple[str, str], ...] = (
-    ("WILLIAM", "BILL BILLY BILLIE WILL WILLIE WILLY LIAM WILLIAMS"),
-    ("KATHERINE", "KATE KATIE KATY KATH KATHY CATHY CATHERINE CATHRYN KATHRYN KATHARINE CATHARINE KAT KITTY"),
-    ("ROBERT", "BOB BOBBY BOBBIE ROB ROBBIE ROBBY ROBERTO"),
-    ("JAMES", "JIM JIMMY JIMMIE JAMIE JAMESY"),
-    ("THOMAS", "TOM TOMMY TOMMIE THOM"),
-    ("MICHAEL", "MIKE MIKEY MICK MICKY MICKEY MICHEAL"),
-    ("DAVID", "DAVE DAVEY DAVY DAVIE"),
-    ("DANIEL", "DAN DANNY DANNIE"),
-    ("SAMUEL", "SAM SAMMY"),
-    ("SAMANTHA", "SAM SAMMY SAMMIE"),
-    ("BENJAMIN", "BEN BENNY BENJI BENJY"),
-    ("ALEXANDER", "ALEX ALEC ALEK XANDER ALEXANDRE ALEKSANDER"),
-    ("ALEXANDRA", "ALEX LEXI LEXIE ALEXA"),
-    ("CHRISTOPHER", "CHRIS KRIS KIT CHRISTY"),
-    ("CHRISTINE", "CHRIS CHRISSY CHRISTINA KRISTINE"),
-    ("NICHOLAS", "NICK NICKY NIKKI NICOLAS NIKOLAS"),
-    ("NICOLA", "NIKKI NICKY NICOLE"),
-    ("MATTHEW", "MATT MATTY MATHEW"),
-    ("JOHN", "JACK JOHNNY JOHNNIE JON JONNY JONNIE"),
-    ("JONATHAN", "JON JONNY JONATHON"),
-    ("HENRY", "HARRY HAL HANK"),
-    ("EDWARD", "TED TEDDY ED EDDIE EDDY NED"),
-    ("ELIZABETH", "LIZ LIZA LIZZIE LIZZY BETH BETTY BETSY BESS BESSIE ELIZA LIBBY ELISABETH"),
-    ("MARGARET", "MAGGIE MEG PEGGY MADGE MARGIE"),
-    ("JENNIFER", "JENNY JENNI JEN"),
-    ("REBECCA", "BECKY BECCA BECKIE BEX REBEKAH"),
-    ("SOPHIA", "SOPHIE SOFIA SOPHY"),
-    ("ELEANOR", "ELLIE NELL NELLIE ELEANORE ELINOR"),
-    ("ABIGAIL", "ABBY ABBIE ABI ABBI GAIL"),
-    ("CHARLES", "CHARLIE CHARLEY CHAS CHUCK"),
-    ("CHARLOTTE", "CHARLIE LOTTIE LOTTIE LOTTE"),
-    ("FREDERICK", "FRED FREDDIE FREDDY FREDRICK FREDERIC"),
-    ("JOSEPH", "JOE JOEY JOS"),
-    ("ANTHONY", "TONY ANTONY"),
-    ("STEPHEN", "STEVE STEVEN STEVIE STEPHAN"),
-    ("ANDREW", "ANDY DREW"),
-    ("PATRICK", "PAT PADDY"),
-    ("PATRICIA", "PAT TRISH TRISHA PATSY PATTY"),
-    ("SUSAN", "SUE SUSIE SUZIE SUZY"),
-    ("VICTORIA", "VICKY VICKI VIKKI TORI VIC"),
-    ("JESSICA", "JESS JESSIE JESSY"),
-    ("NATALIE", "NAT NATALIA NATTIE"),
-    ("NATHAN", "NAT NATE"),
-    ("NATHANIEL", "NAT NATE NATHANAEL"),
-    ("MOHAMMED", "MO MOHAMMAD MOHAMED MOHAMAD MOHAMMEDE MUHAMMAD MUHAMMED MUHAMAD MOHD MOHAMMOD MAHOMED"),
-    ("RICHARD", "RICH RICHIE RICK RICKY DICK DICKY"),
-    ("PETER", "PETE"),
-    ("PHILIP", "PHIL PHILLIP PHILLIPS"),
-    ("TIMOTHY", "TIM TIMMY"),
-    ("ALFRED", "ALFIE ALF"),
-    ("ARCHIBALD", "ARCHIE ARCHY"),
-    ("OLIVER", "OLLIE OLLY"),
-    ("OLIVIA", "LIV LIVVY"),
-    ("ISABELLA", "BELLA IZZY IZZIE ISSY"),
-    ("ZACHARY", "ZAC ZACK ZAK ZACH ZACHARIAH"),
-    ("JOSHUA", "JOSH"),
-    ("DEBORAH", "DEBBIE DEBBY DEB DEBRA"),
-    ("AMANDA", "MANDY"),
-    ("RONALD", "RON RONNIE"),
-    ("DONALD", "DON DONNIE"),
-    ("TERENCE", "TERRY TEL"),
-    ("RAYMOND", "RAY"),
-    ("KENNETH", "KEN KENNY"),
-    ("GREGORY", "GREG"),
-    ("JACQUELINE", "JACKIE JACKY"),
-    ("THEODORE", "THEO TEDDY"),
-    ("ALBERT", "BERT BERTIE ALBIE"),
-    ("LAWRENCE", "LARRY LAURIE LAURENCE"),
-    ("GERALD", "GERRY JERRY"),
-    ("DOMINIC", "DOM DOMINICK DOMINIK"),
-    ("ANNE", "ANN ANNIE"),
-    ("MEGAN", "MEG"),
-)
+# "CANONICAL: nicknames and other spellings", separated by "|". A nickname listed under several names belongs
+# first to the earliest, which is its canonical form; matching accepts any of them.
+_NICKNAMES = """
+WILLIAM: BILL BILLY BILLIE WILL WILLIE WILLY LIAM | KATHERINE: KATE KATIE KATY KATH KATHY CATHY CATHERINE CATHRYN
+KATHRYN KATHARINE CATHARINE KAT KITTY | ROBERT: BOB BOBBY BOBBIE ROB ROBBIE ROBBY ROBERTO | JAMES: JIM JIMMY JIMMIE
+JAMIE | THOMAS: TOM TOMMY TOMMIE THOM | MICHAEL: MIKE MIKEY MICK MICKY MICKEY MICHEAL | DAVID: DAVE DAVEY DAVY DAVIE
+| DANIEL: DAN DANNY DANNIE | SAMUEL: SAM SAMMY | SAMANTHA: SAM SAMMY SAMMIE | BENJAMIN: BEN BENNY BENJI BENJY
+| ALEXANDER: ALEX ALEC ALEK XANDER ALEXANDRE ALEKSANDER | ALEXANDRA: ALEX LEXI LEXIE ALEXA | CHRISTOPHER: CHRIS KRIS
+KIT CHRISTY | CHRISTINE: CHRIS CHRISSY CHRISTINA KRISTINE | NICHOLAS: NICK NICKY NIKKI NICOLAS NIKOLAS | NICOLA: NIKKI
+NICKY NICOLE | MATTHEW: MATT MATTY MATHEW | JOHN: JACK JOHNNY JOHNNIE JON JONNY JONNIE | JONATHAN: JON JONNY JONATHON
+| HENRY: HARRY HAL HANK | EDWARD: TED TEDDY ED EDDIE EDDY NED | ELIZABETH: LIZ LIZA LIZZIE LIZZY BETH BETTY BETSY
+BESS BESSIE ELIZA LIBBY ELISABETH | MARGARET: MAGGIE MEG PEGGY MADGE MARGIE | JENNIFER: JENNY JENNI JEN | REBECCA:
+BECKY BECCA BECKIE BEX REBEKAH | SOPHIA: SOPHIE SOFIA SOPHY | ELEANOR: ELLIE NELL NELLIE ELEANORE ELINOR | ABIGAIL:
+ABBY ABBIE ABI ABBI | CHARLES: CHARLIE CHARLEY CHAS CHUCK | CHARLOTTE: CHARLIE LOTTIE LOTTE | FREDERICK: FRED FREDDIE
+FREDDY FREDRICK FREDERIC | JOSEPH: JOE JOEY | ANTHONY: TONY ANTONY | STEPHEN: STEVE STEVEN STEVIE STEPHAN | ANDREW:
+ANDY DREW | PATRICK: PAT PADDY | PATRICIA: PAT TRISH TRISHA PATSY PATTY | SUSAN: SUE SUSIE SUZIE SUZY | VICTORIA:
+VICKY VICKI VIKKI TORI VIC | JESSICA: JESS JESSIE JESSY | NATALIE: NAT NATALIA NATTIE | NATHAN: NAT NATE | NATHANIEL:
+NAT NATE NATHANAEL | MOHAMMED: MO MOHAMMAD MOHAMED MOHAMAD MUHAMMAD MUHAMMED MUHAMAD MOHD MOHAMMOD MAHOMED | RICHARD:
+RICH RICHIE RICK RICKY DICK DICKY | PETER: PETE | PHILIP: PHIL PHILLIP | TIMOTHY: TIM TIMMY | ALFRED: ALFIE ALF
+| ARCHIBALD: ARCHIE ARCHY | OLIVER: OLLIE OLLY | OLIVIA: LIV LIVVY | ISABELLA: BELLA IZZY IZZIE ISSY | ZACHARY: ZAC
+ZACK ZAK ZACH ZACHARIAH | JOSHUA: JOSH | DEBORAH: DEBBIE DEBBY DEB DEBRA | AMANDA: MANDY | RONALD: RON RONNIE
+| DONALD: DON DONNIE | TERENCE: TERRY TEL | RAYMOND: RAY | KENNETH: KEN KENNY | GREGORY: GREG | JACQUELINE: JACKIE
+JACKY | THEODORE: THEO TEDDY | ALBERT: BERT BERTIE ALBIE | LAWRENCE: LARRY LAURIE LAURENCE | GERALD: GERRY JERRY
+| DOMINIC: DOM DOMINICK DOMINIK | ANNE: ANN ANNIE | MEGAN: MEG
+"""
 
 
 def _nickname_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     primary: dict[str, str] = {}
     forms: dict[str, set[str]] = {}
     family: dict[str, set[str]] = {}
-    for canonical, variants in _NICKNAMES:
+    for entry in _NICKNAMES.split("|"):
+        canonical, variants = entry.split(":")
+        canonical = canonical.strip()
         names = {canonical, *variants.split()}
         family.setdefault(canonical, set()).update(names)
         for name in names:
@@ -316,6 +269,70 @@ def nickname_variants(name: str) -> frozenset[str]:
 def are_nicknames(first: str, second: str) -> bool:
     """Whether two given names are forms of one name (Bill / William, Katie / Kathryn, Sam / Samantha)."""
     return not canonical_given_names(first).isdisjoint(canonical_given_names(second))
+
+
+# Comparing names ------------------------------------------------------------------------------------------------
+
+
+class Agreement(IntEnum):
+    """How far two names agree, weakest first."""
+
+    DIFFERENT = 0
+    NICKNAME_TYPO = 1
+    TYPO = 2
+    PART = 3
+    NICKNAME = 4
+    SPACING = 5
+    EXACT = 6
+
+
+def _is_typo(a: str, b: str) -> bool:
+    """One slip of the keyboard, or two in names of about one length that Jaro-Winkler still finds alike.
+
+    A different first letter that also sounds different makes a different name (Hayden / Jayden) unless the
+    first two letters are transposed or a stray letter precedes a name of five or more (Salfie / Alfie). In
+    three letters a changed letter makes another name (Tom / Tim), a transposed, doubled or dropped one does
+    not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a typo (Harris / Harrison, Kian / Kieran).
+    """
+    if a[0] != b[0] and first_sound(a) != first_sound(b):
+        short, long = sorted((a, b), key=len)
+        return a[1::-1] + a[2:] == b or (len(short) >= 5 and long[1:] == short)
+    distance = OSA.distance(a, b, score_cutoff=2)
+    if distance <= 1:
+        return len(a) != len(b) or len(a) >= 4 or sorted(a) == sorted(b)
+    return distance == 2 and abs(len(a) - len(b)) <= 1 and JaroWinkler.normalized_similarity(a, b) >= 0.92
+
+
+def _misspelt_nickname(name: str, other: str) -> bool:
+    return any(
+        form[0] == name[0] and min(len(form), len(name)) >= 4 and OSA.distance(form, name, score_cutoff=1) <= 1
+        for form in nickname_variants(other)
+        if form != other
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def compare_names(a: str, b: str, given: bool) -> Agreement:
+    """How two names agree: exact, in spacing only, as nicknames (given names only), by sharing one part of
+    a multi-part name, by a typo, by a typo of a nickname (given names only), or not at all."""
+    na, nb = normalise_name(a), normalise_name(b)
+    if not na or not nb:
+        return Agreement.DIFFERENT
+    if na == nb:
+        return Agreement.EXACT
+    ja, jb = na.replace(" ", ""), nb.replace(" ", "")
+    if ja == jb:
+        return Agreement.SPACING
+    if given and (are_nicknames(na, nb) or are_nicknames(na.split()[0], nb.split()[0])):
+        return Agreement.NICKNAME
+    pa, pb = significant_parts(na), significant_parts(nb)
+    if (len(pa) > 1 or len(pb) > 1) and not set(pa).isdisjoint(pb):
+        return Agreement.PART
+    if _is_typo(ja, jb) or any(_is_typo(x, y) for x in pa for y in pb if min(len(x), len(y)) >= 4):
+        return Agreement.TYPO
+    if given and (_misspelt_nickname(ja, nb) or _misspelt_nickname(jb, na)):
+        return Agreement.NICKNAME_TYPO
+    return Agreement.DIFFERENT
 
 
 # Blocking keys --------------------------------------------------------------------------------------------------

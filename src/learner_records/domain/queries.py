@@ -1,43 +1,52 @@
-"""Checked construction of the register's queries from what a caller sent (any entrypoint)."""
+"""Checked construction of the register's queries from what a caller sent (any entrypoint).
+
+Every field is checked and every problem reported at once, as for a learner record.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import InvalidField, InvalidFields
 from .learner import check_name, parse_date, parse_gender, parse_postcode, validate_uln
 from .matching import Demographics, VerificationQuery
 
-
-def _collect(checks: dict[str, object]) -> None:
-    problems = [value for value in checks.values() if isinstance(value, InvalidField)]
-    if problems:
-        raise InvalidFields(problems)
+T = TypeVar("T")
 
 
-def _try(function: object, *args: object) -> object:
-    try:
-        return function(*args)  # type: ignore[operator]
-    except InvalidField as problem:
-        return problem
+class _Checks:
+    def __init__(self) -> None:
+        self.problems: list[InvalidField] = []
+
+    def take(self, check: Callable[..., T], *args: Any) -> T:
+        try:
+            return check(*args)
+        except InvalidField as problem:
+            self.problems.append(problem)
+            return None  # type: ignore[return-value]  # never used: done() raises first
+
+    def optional(self, value: object, check: Callable[..., T], *args: Any) -> T | None:
+        return None if value is None or value == "" else self.take(check, value, *args)
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidFields(self.problems)
 
 
 def verification_query(
     uln: object, given_name: object, family_name: object, date_of_birth: object = None, gender: object = None
 ) -> VerificationQuery:
-    checks = {
-        "uln": _try(validate_uln, uln),
-        "given": _try(check_name, given_name, "GivenName"),
-        "family": _try(check_name, family_name, "FamilyName"),
-        "dob": None if date_of_birth in (None, "") else _try(parse_date, date_of_birth, "DateOfBirth"),
-        "gender": None if gender in (None, "") else _try(parse_gender, gender),
-    }
-    _collect(checks)
-    return VerificationQuery(
-        uln=str(checks["uln"]),
-        given_name=str(checks["given"]),
-        family_name=str(checks["family"]),
-        date_of_birth=checks["dob"],  # type: ignore[arg-type]
-        gender=None if checks["gender"] is None else int(checks["gender"]),  # type: ignore[call-overload]
+    checks = _Checks()
+    query = VerificationQuery(
+        uln=checks.take(validate_uln, uln),
+        given_name=checks.take(check_name, given_name, "GivenName"),
+        family_name=checks.take(check_name, family_name, "FamilyName"),
+        date_of_birth=checks.optional(date_of_birth, parse_date, "DateOfBirth"),
+        gender=checks.optional(gender, lambda value: int(parse_gender(value))),
     )
+    checks.done()
+    return query
 
 
 def demographics(
@@ -48,22 +57,14 @@ def demographics(
     postcode: object,
     previous_family_name: object = None,
 ) -> Demographics:
-    checks = {
-        "given": _try(check_name, given_name, "GivenName"),
-        "family": _try(check_name, family_name, "FamilyName"),
-        "dob": _try(parse_date, "" if date_of_birth is None else date_of_birth, "DateOfBirth"),
-        "gender": _try(parse_gender, gender),
-        "postcode": _try(parse_postcode, postcode),
-        "previous": None
-        if previous_family_name in (None, "")
-        else _try(check_name, previous_family_name, "PreviousFamilyName"),
-    }
-    _collect(checks)
-    return Demographics(
-        given_name=str(checks["given"]),
-        family_name=str(checks["family"]),
-        date_of_birth=checks["dob"],  # type: ignore[arg-type]
-        gender=int(checks["gender"]),  # type: ignore[call-overload]
-        postcode=str(checks["postcode"]),
-        previous_family_name=None if checks["previous"] is None else str(checks["previous"]),
+    checks = _Checks()
+    query = Demographics(
+        given_name=checks.take(check_name, given_name, "GivenName"),
+        family_name=checks.take(check_name, family_name, "FamilyName"),
+        date_of_birth=checks.take(parse_date, "" if date_of_birth is None else date_of_birth, "DateOfBirth"),
+        gender=int(checks.take(parse_gender, gender) or 0),
+        postcode=checks.take(parse_postcode, postcode),
+        previous_family_name=checks.optional(previous_family_name, check_name, "PreviousFamilyName"),
     )
+    checks.done()
+    return query

@@ -99,7 +99,14 @@ def serve(
     settings = Settings.from_environment()
     upgrade(settings.database_url)
     err_console.print(f"serving on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)")
-    uvicorn.run(create_app(services()), host=host or settings.host, port=port or settings.port, log_level="warning")
+    # no access log: request lines carry ULNs
+    uvicorn.run(
+        create_app(services()),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def main() -> None:
