@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from learner_records.adapters.sql.learners import SqlLearnerRepository, key_hash
+from learner_records.adapters.sql.learners import key_hash
 from learner_records.adapters.sql.tables import access_log, learner, learner_key
+from learner_records.adapters.sql.unit_of_work import SqlUnitOfWork
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor
 from learner_records.domain.codes import ResponseCode, VerificationCode
@@ -148,8 +149,9 @@ def test_a_bulk_load_skips_learners_the_register_would_refuse_and_indexes_the_re
         Learner(repeat, details(given_name="SIOBHAN", postcode="cv49ee"), now, now),
     ]
     assert services.engine is not None
-    with services.engine.begin() as connection:
-        stored = SqlLearnerRepository(connection).add_many(learners)
+    with SqlUnitOfWork(services.engine, write=True) as uow:
+        stored = uow.learners.add_many(learners)
+        uow.commit()
     assert stored == [first, twin]
     query = Demographics("Aoife", "Ó Briain", date(2009, 4, 17), 2, "CV4 9EE")
     result = services.register.find_by_demographics(school, query)

@@ -81,11 +81,14 @@ def normalise_name(name: str) -> str:
     Mc and M' prefixes become MAC and a leading St or St. becomes SAINT, so spellings of one name agree.
     """
     if not name.isascii():
-        name = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSABLE).translate(_APOSTROPHES))
-        name = "".join(c for c in name if not unicodedata.combining(c))
-    upper = name.upper()
+        # Upper case first: some letters only decompose, or only gain marks, in one case.
+        name = unicodedata.normalize("NFKD", name.upper().translate(_UNDECOMPOSABLE))
+        name = "".join(c for c in name if unicodedata.category(c)[0] != "M").translate(_APOSTROPHES)
+    upper = name.upper().lstrip()
     if "M'" in upper:
         upper = _M_APOSTROPHE.sub("MAC", upper)
+    if upper.startswith("ST."):
+        upper = "SAINT " + upper[3:]
     words = upper.translate(_ASCII_SEPARATORS)
     if not words.isascii():
         words = _NON_WORD.sub(" ", words)
@@ -94,7 +97,7 @@ def normalise_name(name: str) -> str:
         return ""
     if parts[0] == "ST":
         parts[0] = "SAINT"
-    return " ".join(_mac(part) for part in parts)
+    return " ".join(_mac(part) for part in parts) if "MC" in words else " ".join(parts)
 
 
 def _mac(word: str) -> str:
@@ -163,6 +166,7 @@ def postcode_sector(postcode: str) -> str:
 
 
 # Phonetic codes -------------------------------------------------------------------------------------------------
+
 
 def first_sound(word: str) -> str:
     """The first letter as it sounds: Philips/Filips, Carl/Karl, Cian/Sian, Gemma/Jemma and Zak/Sak agree."""

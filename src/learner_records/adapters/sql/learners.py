@@ -1,4 +1,4 @@
-"""The learner repository on SQLAlchemy Core, the same SQL for SQLite and PostgreSQL."""
+"""The learner repository: plain SQL, the same for SQLite and PostgreSQL (see raw.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from dataclasses import fields
 from datetime import datetime
 from hashlib import blake2b
 from typing import Any
-
-from sqlalchemy import Connection, and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ...domain.learner import (
     PROTOCOL_NAMES,
@@ -24,8 +21,6 @@ from ...domain.learner import (
 from ...domain.matching import RegisterRecord
 from ...domain.names import blocking_keys, normalise_name, normalise_postcode
 from .raw import RawSql, as_date, as_datetime
-from .tables import learner as t
-from .tables import learner_key as k
 
 _CODES: dict[str, Any] = {
     "gender": Gender,
@@ -41,6 +36,7 @@ _SELECT_RECORDS = (
     " FROM learner"
 )
 _DATES = {index for index, name in enumerate(_LEARNER_COLUMNS) if name in ("date_of_birth", "date_of_address_capture")}
+_IDENTITY = ("date_of_birth", "norm_family_name", "norm_given_name", "gender", "norm_postcode")
 _TIME_COLUMNS = ("date_of_birth", "date_of_address_capture", "created_at", "updated_at")
 _DETAIL_SLICE = slice(1, 1 + len(_DETAIL_FIELDS))
 _ENUMS = [(index, _CODES[name]) for index, name in enumerate(_LEARNER_COLUMNS) if name in _CODES]
@@ -64,12 +60,6 @@ def _learner(row: tuple[Any, ...], linked: tuple[str, ...]) -> Learner:
         master_uln=master,
         linked_ulns=linked,
     )
-
-
-_RECORD_COLUMNS = (
-    t.c.uln, t.c.given_name, t.c.family_name, t.c.date_of_birth, t.c.gender, t.c.postcode,
-    t.c.previous_family_name, t.c.master_uln,
-)  # fmt: skip
 
 
 def _record(row: Sequence[Any]) -> RegisterRecord:
@@ -116,11 +106,8 @@ def learner_keys(learner: Learner) -> list[tuple[int, str]]:
 
 
 class SqlLearnerRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self._raw = RawSql(connection)
-        dialect = connection.dialect.name
-        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    def __init__(self, sql: RawSql) -> None:
+        self._raw = sql
 
     def _linked(self, ulns: Sequence[str]) -> dict[str, tuple[str, ...]]:
         linked: dict[str, list[str]] = {}
@@ -157,8 +144,13 @@ class SqlLearnerRepository:
         return {row[0]: _record(row) for row in rows}
 
     def add(self, learner: Learner) -> bool:
-        statement = self._insert(t).values(learner_row(learner)).on_conflict_do_nothing().returning(t.c.uln)
-        if self._connection.execute(statement).first() is None:
+        row = self._stored_values([learner_row(learner)])[0]
+        inserted = self._raw.first(
+            f"INSERT INTO learner ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+            " ON CONFLICT DO NOTHING RETURNING uln",
+            tuple(row.values()),
+        )
+        if inserted is None:
             return False
         self._insert_keys(learner_keys(learner))
         return True
@@ -197,26 +189,26 @@ class SqlLearnerRepository:
         return rows
 
     def with_same_mandatory_fields(self, learner: Learner) -> str | None:
-        row = learner_row(learner)
-        statement = select(t.c.uln).where(
-            and_(
-                t.c.date_of_birth == row["date_of_birth"],
-                t.c.norm_family_name == row["norm_family_name"],
-                t.c.norm_given_name == row["norm_given_name"],
-                t.c.gender == row["gender"],
-                t.c.norm_postcode == row["norm_postcode"],
-            )
+        row = self._stored_values([learner_row(learner)])[0]
+        found = self._raw.first(
+            "SELECT uln FROM learner WHERE date_of_birth = ? AND norm_family_name = ? AND norm_given_name = ?"
+            " AND gender = ? AND norm_postcode = ?",
+            tuple(row[name] for name in _IDENTITY),
         )
-        return self._connection.execute(statement).scalar()
+        return None if found is None else str(found[0])
 
     def update(self, learner: Learner, expected_version: int) -> bool:
         # the old keys come from the stored details, so their delete walks the primary key, not a second index
-        old = self._raw.rows(_SELECT_LEARNERS + " WHERE uln = ?", (learner.uln,))
-        previous = key_hashes(_learner(old[0], ()).details) if old else []
-        row = learner_row(learner)
-        del row["uln"], row["created_at"], row["master_uln"]
-        statement = update(t).where(t.c.uln == learner.uln, t.c.version == expected_version).values(row)
-        if self._connection.execute(statement).rowcount != 1:
+        old = self._raw.first(_SELECT_LEARNERS + " WHERE uln = ?", (learner.uln,))
+        previous = key_hashes(_learner(old, ()).details) if old else []
+        row = self._stored_values([learner_row(learner)])[0]
+        for fixed in ("uln", "created_at", "master_uln"):
+            del row[fixed]
+        changed = self._raw.execute(
+            f"UPDATE learner SET {', '.join(f'{column} = ?' for column in row)} WHERE uln = ? AND version = ?",
+            (*row.values(), learner.uln, expected_version),
+        )
+        if changed != 1:
             return False
         self._raw.execute_many(
             "DELETE FROM learner_key WHERE key = ? AND uln = ?", [(h, learner.uln) for h in previous]
@@ -225,8 +217,9 @@ class SqlLearnerRepository:
         return True
 
     def set_master(self, uln: str, master_uln: str | None, now: datetime) -> None:
-        self._connection.execute(
-            update(t).where(t.c.uln == uln).values(master_uln=master_uln, updated_at=now, version=t.c.version + 1)
+        self._raw.execute(
+            "UPDATE learner SET master_uln = ?, updated_at = ?, version = version + 1 WHERE uln = ?",
+            (master_uln, self._raw.timestamp(now), uln),
         )
 
     def linked_to(self, master_uln: str) -> list[str]:
@@ -241,23 +234,18 @@ class SqlLearnerRepository:
         return [_record(row) for row in rows]
 
     def iter_records(self) -> Iterator[RegisterRecord]:
-        statement = select(*_RECORD_COLUMNS).where(t.c.master_uln.is_(None))
-        result = self._connection.execution_options(stream_results=True, yield_per=10_000).execute(statement)
-        yield from (_record(row) for row in result)
+        return (_record(row) for row in self._raw.stream(_SELECT_RECORDS + " WHERE master_uln IS NULL"))
 
     def candidate_pairs(self) -> Iterator[tuple[str, str]]:
-        a, b = k.alias("a"), k.alias("b")
-        la, lb = t.alias("la"), t.alias("lb")
-        statement = (
-            select(a.c.uln, b.c.uln)
-            .join(b, and_(a.c.key == b.c.key, a.c.uln < b.c.uln))
-            .join(la, la.c.uln == a.c.uln)
-            .join(lb, lb.c.uln == b.c.uln)
-            .where(la.c.master_uln.is_(None), lb.c.master_uln.is_(None))
-            .distinct()
+        rows = self._raw.stream(
+            "SELECT DISTINCT a.uln, b.uln FROM learner_key a"
+            " JOIN learner_key b ON a.key = b.key AND a.uln < b.uln"
+            " JOIN learner la ON la.uln = a.uln JOIN learner lb ON lb.uln = b.uln"
+            " WHERE la.master_uln IS NULL AND lb.master_uln IS NULL",
+            batch=50_000,
         )
-        result = self._connection.execution_options(stream_results=True, yield_per=50_000).execute(statement)
-        yield from ((first, second) for first, second in result)
+        return ((first, second) for first, second in rows)
 
     def count(self) -> int:
-        return int(self._connection.execute(select(func.count()).select_from(t)).scalar_one())
+        row = self._raw.first("SELECT count(*) FROM learner")
+        return int(row[0]) if row else 0

@@ -1,25 +1,27 @@
-"""Direct DB-API access for the hot paths, inside the SQLAlchemy connection's own transaction.
+"""SQL through the DB-API driver, for SQLite and PostgreSQL alike.
 
-SQLAlchemy's statement machinery costs several times a primary-key lookup on SQLite, so the reads that run
-thousands of times a second (by ULN, by ULNs, access-log appends) go straight to the driver. SQL is written
-with `?` placeholders; for PostgreSQL they become `%s`. A list parameter is bound as one value: a JSON array
-on SQLite (`IN (SELECT value FROM json_each(?))`) and an array on PostgreSQL (`= ANY(%s)`).
+SQLAlchemy builds the engine, its pool and the schema (tables and Alembic migrations); the repositories run plain
+SQL on the pooled driver connection, because a statement through SQLAlchemy costs several times a primary-key
+lookup on SQLite. SQL is written with `?` placeholders; for PostgreSQL they become `%s`. A list parameter is bound
+as one value: a JSON array on SQLite (`IN (SELECT value FROM json_each(?))`) and an array on PostgreSQL
+(`= ANY(%s)`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from itertools import count
 from typing import Any
 
-from sqlalchemy import Connection
+_cursor_names = count()
 
 
 class RawSql:
-    def __init__(self, connection: Connection) -> None:
-        self._driver: Any = connection.connection.driver_connection
-        self.postgres = connection.dialect.name == "postgresql"
+    def __init__(self, driver_connection: Any, postgres: bool) -> None:
+        self._driver = driver_connection
+        self.postgres = postgres
         self._texts: dict[str, str] = {}
 
     def _text(self, sql: str) -> str:
@@ -39,12 +41,39 @@ class RawSql:
         finally:
             cursor.close()
 
+    def first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement; the number of rows it changed."""
+        cursor = self._driver.cursor()
+        try:
+            cursor.execute(self._text(sql), params)
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         cursor = self._driver.cursor()
         try:
             cursor.executemany(self._text(sql), rows)
+        finally:
+            cursor.close()
+
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 10_000) -> Iterator[tuple[Any, ...]]:
+        """Rows one by one without holding the result in memory (a server-side cursor on PostgreSQL)."""
+        if self.postgres:
+            cursor = self._driver.cursor(name=f"stream_{next(_cursor_names)}")
+            cursor.itersize = batch
+        else:
+            cursor = self._driver.cursor()
+        try:
+            cursor.execute(self._text(sql), params)
+            while chunk := cursor.fetchmany(batch):
+                yield from chunk
         finally:
             cursor.close()
 
@@ -62,7 +91,7 @@ class RawSql:
         return value
 
     def timestamp(self, value: datetime | None) -> Any:
-        # SQLAlchemy's SQLite DateTime format, so rows written here read back through SQLAlchemy too.
+        # SQLAlchemy's SQLite DateTime format, so that rows read the same through SQLAlchemy (migrations, tools).
         if value is None or self.postgres:
             return value
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -5,42 +5,33 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from .learners import SqlLearnerRepository
+from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
 
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control from pysqlite so that BEGIN IMMEDIATE can be issued for writes.
+        # The unit of work issues BEGIN itself (BEGIN IMMEDIATE for writers), so pysqlite must not.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # A writer takes the write lock up front, so two writers queue instead of failing to upgrade a read lock.
-        immediate = connection.get_execution_options().get("write", False)
-        driver: Any = connection.connection.driver_connection
-        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
 
     return engine
 
 
 class SqlUnitOfWork:
-    connection: Connection
+    """One transaction on a pooled driver connection. Leaving without `commit()` rolls everything back."""
+
     learners: SqlLearnerRepository
     organisations: SqlOrganisationRepository
     access_log: SqlAccessLog
@@ -49,14 +40,21 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
         self._write = write
+        self._sqlite = engine.dialect.name == "sqlite"
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.connection = self._engine.connect().execution_options(write=self._write)
-        self.connection.begin()
-        self.learners = SqlLearnerRepository(self.connection)
-        self.organisations = SqlOrganisationRepository(self.connection)
-        self.access_log = SqlAccessLog(self.connection)
-        self.merges = SqlMergeLog(self.connection)
+        self._pooled = self._engine.raw_connection()
+        driver: Any = self._pooled.driver_connection
+        self._driver = driver
+        if self._sqlite:
+            # A writer takes the write lock up front, so two writers queue instead of failing to upgrade a read lock.
+            self._driver.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        self._open = True
+        sql = RawSql(self._driver, postgres=not self._sqlite)
+        self.learners = SqlLearnerRepository(sql)
+        self.organisations = SqlOrganisationRepository(sql)
+        self.access_log = SqlAccessLog(sql)
+        self.merges = SqlMergeLog(sql)
         return self
 
     def __exit__(
@@ -65,14 +63,23 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
-            self.connection.close()
+            self._pooled.close()
 
     def commit(self) -> None:
-        self.connection.commit()
+        if self._sqlite:
+            self._driver.execute("COMMIT")
+        else:
+            self._driver.commit()
+        self._open = False
 
     def rollback(self) -> None:
-        if self.connection.in_transaction():
-            self.connection.rollback()
+        if not self._open:
+            return
+        self._open = False
+        if self._sqlite:
+            self._driver.execute("ROLLBACK")
+        else:
+            self._driver.rollback()
 
 
 class SqlUnitOfWorkFactory:
