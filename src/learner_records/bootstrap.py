@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
+from .services.achievements import AchievementService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
-from .services.ports import Clock, UnitOfWorkFactory
+from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
+from .services.records import RecordsService
 from .services.register import RegisterService
 
 
@@ -32,6 +34,8 @@ class Services:
     register: RegisterService
     merging: MergingService
     organisations: OrganisationService
+    records: RecordsService
+    achievements: AchievementService
     engine: Engine | None = None
 
 
@@ -49,6 +53,7 @@ def bootstrap(
     uow: UnitOfWorkFactory | None = None,
     clock: Clock | None = None,
     randbelow: Callable[[int], int] = secrets.randbelow,
+    renderer: PlrRenderer | None = None,
 ) -> Services:
     engine = None
     if uow is None:
@@ -64,5 +69,7 @@ def bootstrap(
         register=RegisterService(uow, clock, randbelow, thresholds(settings)),
         merging=MergingService(uow, clock, duplicate_threshold),
         organisations=OrganisationService(uow, clock),
+        records=RecordsService(uow, clock, renderer),
+        achievements=AchievementService(uow, clock),
         engine=engine,
     )

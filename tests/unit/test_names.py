@@ -18,7 +18,6 @@ from learner_records.domain.names import (
     compare_names,
     format_postcode,
     joined_name,
-    name_forms,
     name_parts,
     normalise_name,
     normalise_postcode,
@@ -131,10 +130,6 @@ def test_a_hyphenated_name_splits_into_its_parts_and_joins_without_spaces() -> N
     assert (name_parts("Smith-Jones"), joined_name("Smith-Jones")) == (("SMITH", "JONES"), "SMITHJONES")
 
 
-def test_the_forms_of_a_name_are_the_whole_the_joined_and_each_significant_part() -> None:
-    assert name_forms("de Souza-Smith") == frozenset({"DE SOUZA SMITH", "DESOUZASMITH", "SOUZA", "SMITH"})
-
-
 @pytest.mark.parametrize(
     ("first", "second"),
     [("Smith", "Smyth"), ("Catherine", "Katherine"), ("Philips", "Filips"), ("Gemma", "Jemma"), ("Reid", "Reed")],
@@ -208,8 +203,9 @@ def test_different_names_are_not_nicknames_of_each_other() -> None:
         ("Jhon", "John", True, Agreement.TYPO),
         ("Mia", "Mai", True, Agreement.TYPO),
         ("Syeve", "Stephen", True, Agreement.NICKNAME_TYPO),
-        ("Tom", "Tim", True, Agreement.DIFFERENT),
-        ("Hayden", "Jayden", True, Agreement.DIFFERENT),
+        ("Ava", "Eva", True, Agreement.DIFFERENT),
+        ("Molly", "Nolly", True, Agreement.TYPO),
+        ("Holly", "Polly", True, Agreement.DIFFERENT),
         ("Harris", "Harrison", False, Agreement.DIFFERENT),
         ("Kian", "Kieran", True, Agreement.DIFFERENT),
     ],

@@ -25,6 +25,11 @@ class Operation(StrEnum):
     MERGE_REPORT = "merge_report"
     DUPLICATE_SCAN = "duplicate_scan"
     MANAGE_ORGANISATIONS = "manage_organisations"
+    READ_PLR = "read_plr"
+    VIEW_AUDIT = "view_audit"
+    SUBMIT_ACHIEVEMENTS = "submit_achievements"
+    CHALLENGE = "challenge"
+    MANAGE_CATALOGUE = "manage_catalogue"
 
 
 _LRB = frozenset(
@@ -36,10 +41,24 @@ _LRB = frozenset(
         Operation.VERIFY,
         Operation.RETRIEVE_ULNS,
         Operation.MERGE_REPORT,
+        Operation.READ_PLR,
+        Operation.VIEW_AUDIT,
+        Operation.CHALLENGE,
     }
 )
 # An awarding organisation checks the ULNs it is given; it never creates or changes learners.
-_AO = frozenset({Operation.FIND_BY_ULN, Operation.FIND_BY_DEMOGRAPHICS, Operation.VERIFY, Operation.RETRIEVE_ULNS})
+# It reads back only the achievements it submitted (see plr.visible_events) and answers challenges to them.
+_AO = frozenset(
+    {
+        Operation.FIND_BY_ULN,
+        Operation.FIND_BY_DEMOGRAPHICS,
+        Operation.VERIFY,
+        Operation.RETRIEVE_ULNS,
+        Operation.READ_PLR,
+        Operation.SUBMIT_ACHIEVEMENTS,
+        Operation.CHALLENGE,
+    }
+)
 RIGHTS: dict[OrganisationKind, frozenset[Operation]] = {
     OrganisationKind.LEARNER_REGISTRATION_BODY: _LRB,
     OrganisationKind.AWARDING_ORGANISATION: _AO,

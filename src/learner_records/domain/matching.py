@@ -13,17 +13,15 @@ family name     exact 6, spacing 5.5, previous family name 5, shared part 4.5, t
 date of birth   exact 10, day and month swapped 7, one digit wrong 5, different -7
 gender          equal 1, not known (0 or 9) on one side 0, different -4
 postcode        exact 6, one character wrong 4, same sector 3.5, same district 2.5, same area -1, different -6
+middle name     (duplicate scan, when both records have one) equal 3.5, alike 1.5, different -5
 ==============  ============================================================================================
 
-Why: a different given name is the strongest evidence of two people (twins share everything else); family
-names change, so disagreeing costs less. Without name frequencies a common name cannot be told from a rare one,
-so names and date of birth (23) need the postcode's help: in another postcode area (17), or with a one-digit
-date of birth error in another district (17), they stay below the duplicate threshold of 18, because at register
-density such pairs were more often two people than one. Names that are merely alike count as different when both
-genders are known and differ (Oliver / Olivia twins). Swapped given and family names score as the better of either
-side swapped, less 1.5. On synthetic data at 1,000,000-learner density (typos, nicknames, swaps, changed
-surnames, day/month swaps, local moves, missing fields; one or two per duplicate) the threshold gave precision
-0.999 and recall 0.991, pairing no twins and no namesakes born the same day in other areas.
+A different given name is the strongest evidence of two people (twins share everything else); family names
+change, so disagreeing costs less. Without name frequencies a common name cannot be told from a rare one, so names
+and date of birth (23) need the postcode's help: in another postcode area (17), or with a one-digit date of birth
+error in another district (17), they stay below the duplicate threshold of 18, as at register density such pairs
+were more often two people than one. Alike given names count as different when both genders are known and differ
+(Oliver / Olivia twins). Swapped given and family names score as the better of either side swapped, less 1.5.
 
 Find-by-demographics (`find_matches`): a record is exact when all five mandatory fields are equal after
 normalisation; a unique exact learner answers WSRC0004 (WSRC0022 when the record is linked to a master).
@@ -43,15 +41,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA
 
 from .codes import FailureFlag, ResponseCode, VerificationCode
-from .names import (
-    Agreement,
-    compare_names,
-    normalise_name,
-    normalise_postcode,
-    postcode_area,
-    postcode_district,
-    postcode_sector,
-)
+from .names import Agreement, compare_names, normalise_name, normalise_postcode, postcode_units
 
 DUPLICATE_THRESHOLD = 18.0
 POSSIBLE_THRESHOLD = 11.0
@@ -83,6 +73,7 @@ class RegisterRecord:
     postcode: str
     previous_family_name: str | None = None
     master_uln: str | None = None
+    middle_name: str | None = None  # optional evidence for the duplicate scan; a query has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +151,21 @@ def _gender_weight(a: int, b: int) -> tuple[float, str | None]:
     return -4.0, "gender differs"
 
 
+# A postcode area is about one town, but London has eight, between which Londoners move as within one town.
+_LONDON = dict.fromkeys(("E", "EC", "N", "NW", "SE", "SW", "W", "WC"), "LONDON")
+
+
+def _middle_weight(a: str | None, b: str | None) -> tuple[float, str | None]:
+    if not a or not b:
+        return 0.0, None
+    agreement = compare_names(a, b, True)
+    if agreement >= Agreement.SPACING:
+        return 3.5, None
+    if agreement == Agreement.DIFFERENT:
+        return -5.0, f"middle names differ ({a} / {b})"
+    return 1.5, f"middle name {_NAME_WORDS[agreement]} ({a} / {b})"
+
+
 def _postcode_weight(a: str, b: str) -> tuple[float, str | None]:
     ca, cb = normalise_postcode(a), normalise_postcode(b)
     if ca == cb:
@@ -169,11 +175,12 @@ def _postcode_weight(a: str, b: str) -> tuple[float, str | None]:
     shown = f"({a} / {b})"
     if OSA.distance(ca, cb, score_cutoff=1) <= 1:
         return 4.0, f"postcode differs by one character {shown}"
-    if postcode_sector(ca) == postcode_sector(cb):
+    (area_a, district_a, sector_a), (area_b, district_b, sector_b) = postcode_units(ca), postcode_units(cb)
+    if sector_a == sector_b:
         return 3.5, f"postcode differs, same sector (moved nearby?) {shown}"
-    if postcode_district(ca) == postcode_district(cb):
+    if district_a == district_b:
         return 2.5, f"postcode differs, same district (moved nearby?) {shown}"
-    if postcode_area(ca) and postcode_area(ca) == postcode_area(cb):
+    if area_a and _LONDON.get(area_a, area_a) == _LONDON.get(area_b, area_b):
         return -1.0, f"postcode differs, same area (moved?) {shown}"
     return -6.0, f"postcode differs (moved?) {shown}"
 
@@ -197,10 +204,6 @@ class _NameComparison(NamedTuple):
     reasons: list[str]
 
 
-def _names_of(person: _Person) -> _Names:
-    return _Names(person.given_name, person.family_name, person.previous_family_name or None)
-
-
 def _compare_names(a: _Names, b: _Names, gender_differs: bool = False) -> _NameComparison:
     given = compare_names(a.given, b.given, True)
     if gender_differs and given != Agreement.EXACT:
@@ -220,16 +223,23 @@ def _compare_names(a: _Names, b: _Names, gender_differs: bool = False) -> _NameC
 
 def _names_weight(a: _Person, b: _Person, gender_differs: bool) -> tuple[float, list[str]]:
     """Names compared directly, or crosswise when one record has given and family names swapped."""
-    na, nb = _names_of(a), _names_of(b)
+    na = _Names(a.given_name, a.family_name, a.previous_family_name or None)
+    nb = _Names(b.given_name, b.family_name, b.previous_family_name or None)
     direct = _compare_names(na, nb, gender_differs)
     if direct.given == direct.family == Agreement.EXACT:
         return direct.weight, direct.reasons
-    # Swapping either side, and keeping the better, keeps the score symmetric in a and b.
-    crosswise = max(_compare_names(na.swapped(), nb, gender_differs), _compare_names(na, nb.swapped(), gender_differs),
-                    key=lambda comparison: comparison.weight)  # fmt: skip
-    if crosswise.weight - _SWAP_PENALTY <= direct.weight:
+    # A swap needs both names alike crosswise. Trying either side swapped keeps the score symmetric in a and b.
+    best: _NameComparison | None = None
+    for x, y in ((na.swapped(), nb), (na, nb.swapped())):
+        if compare_names(x.given, y.given, True) == Agreement.DIFFERENT:
+            continue  # the cheap half of the test first: most candidate pairs are no swap at all
+        crosswise = _compare_names(x, y, gender_differs)
+        alike = Agreement.DIFFERENT not in (crosswise.given, crosswise.family)
+        if alike and (best is None or crosswise.weight > best.weight):
+            best = crosswise
+    if best is None or best.weight - _SWAP_PENALTY <= direct.weight:
         return direct.weight, direct.reasons
-    return crosswise.weight - _SWAP_PENALTY, ["given and family names are swapped", *crosswise.reasons]
+    return best.weight - _SWAP_PENALTY, ["given and family names are swapped", *best.reasons]
 
 
 # Scoring --------------------------------------------------------------------------------------------------------
@@ -244,29 +254,26 @@ def _compare(a: _Person, b: _Person) -> tuple[float, tuple[str, ...]]:
         shown = "" if dob == DateAgreement.SWAPPED else f" ({a.date_of_birth} / {b.date_of_birth})"
         reasons.append(f"date of birth {_DATE_WORDS[dob]}{shown}")
     postcode, postcode_reason = _postcode_weight(a.postcode, b.postcode)
-    reasons += [reason for reason in (gender_reason, postcode_reason) if reason]
-    return total + postcode, tuple(reasons)
-
-
-def _exact(a: _Person, b: _Person) -> bool:
-    return (
-        a.date_of_birth == b.date_of_birth
-        and a.gender == b.gender
-        and normalise_name(a.family_name) == normalise_name(b.family_name)
-        and normalise_name(a.given_name) == normalise_name(b.given_name)
-        and normalise_postcode(a.postcode) == normalise_postcode(b.postcode)
-    )
+    middle, middle_reason = _middle_weight(getattr(a, "middle_name", None), getattr(b, "middle_name", None))
+    reasons += [reason for reason in (gender_reason, postcode_reason, middle_reason) if reason]
+    return total + postcode + middle, tuple(reasons)
 
 
 def record_matches_exactly(query: Demographics, record: RegisterRecord) -> bool:
     """All five mandatory fields equal after normalisation: the rule that refuses a registration (WSRC0021)."""
-    return _exact(query, record)
+    return (
+        query.date_of_birth == record.date_of_birth
+        and query.gender == record.gender
+        and normalise_name(query.family_name) == normalise_name(record.family_name)
+        and normalise_name(query.given_name) == normalise_name(record.given_name)
+        and normalise_postcode(query.postcode) == normalise_postcode(record.postcode)
+    )
 
 
 def score(query: Demographics, record: RegisterRecord) -> ScoredRecord:
     """How well a register record matches a query, with the differences in plain words."""
     total, reasons = _compare(query, record)
-    return ScoredRecord(record=record, score=total, exact=_exact(query, record), reasons=reasons)
+    return ScoredRecord(record=record, score=total, exact=record_matches_exactly(query, record), reasons=reasons)
 
 
 def score_pair(a: RegisterRecord, b: RegisterRecord) -> DuplicatePair:
@@ -333,6 +340,11 @@ _MATCHED = {
 }
 
 
+# A name's own comparison, then crosswise and against the previous family name (checked when the own one fails).
+_GIVEN_FLAGS = (FailureFlag.GIVEN_VS_GIVEN, FailureFlag.GIVEN_VS_FAMILY, FailureFlag.GIVEN_VS_PREVIOUS_FAMILY)
+_FAMILY_FLAGS = (FailureFlag.FAMILY_VS_FAMILY, FailureFlag.FAMILY_VS_GIVEN, FailureFlag.FAMILY_VS_PREVIOUS_FAMILY)
+
+
 def _same(a: str, b: str | None) -> bool:
     return b is not None and (a == b or normalise_name(a) == normalise_name(b))
 
@@ -374,18 +386,16 @@ def _verify_not_exact(
 ) -> VerificationResult:
     previous = record.previous_family_name or None
     flags: list[FailureFlag] = []
-    if not given_equal:
-        flags.append(FailureFlag.GIVEN_VS_GIVEN)
-        if not _same(query.given_name, record.family_name):
-            flags.append(FailureFlag.GIVEN_VS_FAMILY)
-        if previous and not _same(query.given_name, previous):
-            flags.append(FailureFlag.GIVEN_VS_PREVIOUS_FAMILY)
-    if not family_equal:
-        if not _same(query.family_name, record.given_name):
-            flags.append(FailureFlag.FAMILY_VS_GIVEN)
-        flags.append(FailureFlag.FAMILY_VS_FAMILY)
-        if previous and not _same(query.family_name, previous):
-            flags.append(FailureFlag.FAMILY_VS_PREVIOUS_FAMILY)
+    for name, equal, other, (own, cross_flag, previous_flag) in (
+        (query.given_name, given_equal, record.family_name, _GIVEN_FLAGS),
+        (query.family_name, family_equal, record.given_name, _FAMILY_FLAGS),
+    ):
+        if not equal:
+            flags.append(own)
+            if not _same(name, other):
+                flags.append(cross_flag)
+            if previous and not _same(name, previous):
+                flags.append(previous_flag)
 
     asked = _Names(query.given_name, query.family_name, None)
     held = _Names(record.given_name, record.family_name, previous)

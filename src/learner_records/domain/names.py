@@ -121,14 +121,6 @@ def significant_parts(name: str) -> tuple[str, ...]:
     return tuple(part for part in name_parts(name) if len(part) > 1 and part not in PARTICLES)
 
 
-def name_forms(name: str) -> frozenset[str]:
-    """Every form of a name worth comparing: the whole name, its joined form and each significant part."""
-    normalised = normalise_name(name)
-    if not normalised:
-        return frozenset()
-    return frozenset({normalised, normalised.replace(" ", ""), *significant_parts(name)})
-
-
 # Postcodes ------------------------------------------------------------------------------------------------------
 
 
@@ -147,22 +139,12 @@ def format_postcode(postcode: str) -> str:
     return compact
 
 
-def postcode_area(postcode: str) -> str:
-    """The leading letters (``CV`` of ``CV4 9EE``): roughly a town or county."""
+def postcode_units(postcode: str) -> tuple[str, str, str]:
+    """Area, district and sector, as in ``CV``, ``CV4``, ``CV49`` for ``CV4 9EE`` (all the code for BFPO)."""
     compact = normalise_postcode(postcode)
-    return compact[: len(compact) - len(compact.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
-
-
-def postcode_district(postcode: str) -> str:
-    """The outward code (``CV4``): a town or part of a city."""
-    compact = normalise_postcode(postcode)
-    return compact[:-3] if len(compact) >= 5 and not compact.startswith("BFPO") else compact
-
-
-def postcode_sector(postcode: str) -> str:
-    """The outward code and the first inward digit (``CV49``): a few thousand addresses."""
-    compact = normalise_postcode(postcode)
-    return compact[:-2] if len(compact) >= 5 and not compact.startswith("BFPO") else compact
+    if len(compact) < 5 or compact.startswith("BFPO"):
+        return compact, compact, compact
+    return compact[: len(compact) - len(compact.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))], compact[:-3], compact[:-2]
 
 
 # Phonetic codes -------------------------------------------------------------------------------------------------
@@ -211,25 +193,27 @@ def phonetic_key(name: str) -> str:
 _NICKNAMES = """
 WILLIAM: BILL BILLY BILLIE WILL WILLIE WILLY LIAM | KATHERINE: KATE KATIE KATY KATH KATHY CATHY CATHERINE CATHRYN
 KATHRYN KATHARINE CATHARINE KAT KITTY | ROBERT: BOB BOBBY BOBBIE ROB ROBBIE ROBBY ROBERTO | JAMES: JIM JIMMY JIMMIE
-JAMIE | THOMAS: TOM TOMMY TOMMIE THOM | MICHAEL: MIKE MIKEY MICK MICKY MICKEY MICHEAL | DAVID: DAVE DAVEY DAVY DAVIE
-| DANIEL: DAN DANNY DANNIE | SAMUEL: SAM SAMMY | SAMANTHA: SAM SAMMY SAMMIE | BENJAMIN: BEN BENNY BENJI BENJY
-| ALEXANDER: ALEX ALEC ALEK XANDER ALEXANDRE ALEKSANDER | ALEXANDRA: ALEX LEXI LEXIE ALEXA | CHRISTOPHER: CHRIS KRIS
-KIT CHRISTY | CHRISTINE: CHRIS CHRISSY CHRISTINA KRISTINE | NICHOLAS: NICK NICKY NIKKI NICOLAS NIKOLAS | NICOLA: NIKKI
-NICKY NICOLE | MATTHEW: MATT MATTY MATHEW | JOHN: JACK JOHNNY JOHNNIE JON JONNY JONNIE | JONATHAN: JON JONNY JONATHON
-| HENRY: HARRY HAL HANK | EDWARD: TED TEDDY ED EDDIE EDDY NED | ELIZABETH: LIZ LIZA LIZZIE LIZZY BETH BETTY BETSY
-BESS BESSIE ELIZA LIBBY ELISABETH | MARGARET: MAGGIE MEG PEGGY MADGE MARGIE | JENNIFER: JENNY JENNI JEN | REBECCA:
-BECKY BECCA BECKIE BEX REBEKAH | SOPHIA: SOPHIE SOFIA SOPHY | ELEANOR: ELLIE NELL NELLIE ELEANORE ELINOR | ABIGAIL:
-ABBY ABBIE ABI ABBI | CHARLES: CHARLIE CHARLEY CHAS CHUCK | CHARLOTTE: CHARLIE LOTTIE LOTTE | FREDERICK: FRED FREDDIE
-FREDDY FREDRICK FREDERIC | JOSEPH: JOE JOEY | ANTHONY: TONY ANTONY | STEPHEN: STEVE STEVEN STEVIE STEPHAN | ANDREW:
-ANDY DREW | PATRICK: PAT PADDY | PATRICIA: PAT TRISH TRISHA PATSY PATTY | SUSAN: SUE SUSIE SUZIE SUZY | VICTORIA:
-VICKY VICKI VIKKI TORI VIC | JESSICA: JESS JESSIE JESSY | NATALIE: NAT NATALIA NATTIE | NATHAN: NAT NATE | NATHANIEL:
-NAT NATE NATHANAEL | MOHAMMED: MO MOHAMMAD MOHAMED MOHAMAD MUHAMMAD MUHAMMED MUHAMAD MOHD MOHAMMOD MAHOMED | RICHARD:
-RICH RICHIE RICK RICKY DICK DICKY | PETER: PETE | PHILIP: PHIL PHILLIP | TIMOTHY: TIM TIMMY | ALFRED: ALFIE ALF
-| ARCHIBALD: ARCHIE ARCHY | OLIVER: OLLIE OLLY | OLIVIA: LIV LIVVY | ISABELLA: BELLA IZZY IZZIE ISSY | ZACHARY: ZAC
-ZACK ZAK ZACH ZACHARIAH | JOSHUA: JOSH | DEBORAH: DEBBIE DEBBY DEB DEBRA | AMANDA: MANDY | RONALD: RON RONNIE
-| DONALD: DON DONNIE | TERENCE: TERRY TEL | RAYMOND: RAY | KENNETH: KEN KENNY | GREGORY: GREG | JACQUELINE: JACKIE
-JACKY | THEODORE: THEO TEDDY | ALBERT: BERT BERTIE ALBIE | LAWRENCE: LARRY LAURIE LAURENCE | GERALD: GERRY JERRY
-| DOMINIC: DOM DOMINICK DOMINIK | ANNE: ANN ANNIE | MEGAN: MEG
+JAMIE | THOMAS: TOM TOMMY TOMMIE THOM | MICHAEL: MIKE MIKEY MICK MICKY MICKEY MICHEAL | DAVID: DAVE DAVEY DAVY DAVIE |
+DANIEL: DAN DANNY DANNIE | SAMUEL: SAM SAMMY | SAMANTHA: SAM SAMMY SAMMIE | BENJAMIN: BEN BENNY BENJI BENJY |
+ALEXANDER: ALEX ALEC ALEK XANDER SANDY ALEXANDRE ALEKSANDER | ALEXANDRA: ALEX LEXI ALEXA SASHA SANDY OLA ALEKSANDRA |
+CHRISTOPHER: CHRIS KRIS KIT CHRISTY | CHRISTINE: CHRIS CHRISSY CHRISTINA KRISTINE | NICHOLAS: NICK NICKY NIKKI NICOLAS
+NIKOLAS | NICOLA: NIKKI NICKY NICOLE | MATTHEW: MATT MATTY MATHEW | JOHN: JACK JOHNNY JOHNNIE JON JONNY JONNIE |
+JONATHAN: JON JONNY JOHNNY JONATHON | HENRY: HARRY HAL HANK | EDWARD: TED TEDDY ED EDDIE EDDY NED | ELIZABETH: LIZ
+LIZA LIZZIE LIZZY BETH BETTY BETSY BESS BESSIE ELIZA LIBBY ELISABETH | MARGARET: MAGGIE MEG PEGGY MADGE MARGIE |
+JENNIFER: JENNY JENNI JEN | REBECCA: BECKY BECCA BECKIE BEX REBEKAH | SOPHIA: SOPHIE SOFIA SOPHY | ELEANOR: ELLIE NELL
+NELLIE ELEANORE ELINOR | ABIGAIL: ABBY ABBIE ABI ABBI | CHARLES: CHARLIE CHARLEY CHAS CHUCK | CHARLOTTE: CHARLIE
+LOTTIE LOTTE | FREDERICK: FRED FREDDIE FREDDY FREDRICK FREDERIC | JOSEPH: JOE JOEY | ANTHONY: TONY ANTONY | STEPHEN:
+STEVE STEVEN STEVIE STEPHAN | ANDREW: ANDY DREW | PATRICK: PAT PADDY | PATRICIA: PAT TRISH TRISHA PATSY PATTY | SUSAN:
+SUE SUSIE SUZIE SUZY | VICTORIA: VICKY VICKI VIKKI TORI VIC | JESSICA: JESS JESSIE JESSY | NATALIE: NAT NATALIA NATTIE
+| NATHAN: NAT NATE | NATHANIEL: NAT NATE NATHANAEL | MOHAMMED: MO MOHAMMAD MOHAMED MOHAMAD MUHAMMAD MUHAMMED MUHAMAD
+MOHD MOHAMMOD MAHOMED | RICHARD: RICH RICHIE RICK RICKY DICK DICKY | PETER: PETE | PHILIP: PHIL PHILLIP | TIMOTHY: TIM
+TIMMY | ALFRED: ALFIE ALF | ARCHIBALD: ARCHIE ARCHY | OLIVER: OLLIE OLLY | OLIVIA: LIV LIVVY | ISABELLA: BELLA IZZY
+IZZIE ISSY ISABELLE | JACOB: JAKE JAKEY | LUCAS: LUKE | CALLUM: CAL | ZACHARY: ZAC ZACK ZAK ZACH ZACHARIAH | JOSHUA:
+JOSH | DEBORAH: DEBBIE DEBBY DEB DEBRA | AMANDA: MANDY | RONALD: RON RONNIE | DONALD: DON DONNIE | TERENCE: TERRY TEL
+| RAYMOND: RAY | KENNETH: KEN KENNY | GREGORY: GREG | JACQUELINE: JACKIE JACKY | THEODORE: THEO TEDDY | ALBERT: BERT
+BERTIE ALBIE | LAWRENCE: LARRY LAURIE LAURENCE | GERALD: GERRY JERRY | DOMINIC: DOM DOMINICK DOMINIK | ANNE: ANN ANNIE
+| MEGAN: MEG | AMELIA: MILLIE MILLY | MATILDA: TILLY TILLIE TILDA | FLORENCE: FLO FLOSSIE | HARRIET: HATTIE HATTY |
+FRANCESCA: FRAN FRANKIE CHESCA | FRANCIS: FRANK FRANKIE | GABRIELLA: GABBY GABI | MAGDALENA: MAGDA | MALGORZATA: GOSIA
 """
 
 
@@ -290,14 +274,30 @@ class Agreement(IntEnum):
     EXACT = 6
 
 
+# Keys next to each other on a UK keyboard, the commonest slip of a finger.
+_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+_NEIGHBOURS = {
+    key: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)}
+    | {_ROWS[r - 1][j] for j in (i, i + 1) if r > 0 and j < len(_ROWS[r - 1])}
+    | {_ROWS[r + 1][j] for j in (i - 1, i) if r < 2 and 0 <= j < len(_ROWS[r + 1])}
+    for r, row in enumerate(_ROWS)
+    for i, key in enumerate(row)
+}
+
+
 def _is_typo(a: str, b: str) -> bool:
     """One slip of the keyboard, or two in names of about one length that Jaro-Winkler still finds alike.
 
-    A different first letter that also sounds different makes a different name (Hayden / Jayden) unless the
-    first two letters are transposed or a stray letter precedes a name of five or more (Salfie / Alfie). In
-    three letters a changed letter makes another name (Tom / Tim), a transposed, doubled or dropped one does
+    A letter replaced by its neighbour on the keyboard is a slip anywhere (Molly / Nolly, Mia / Moa). Otherwise
+    a different first letter that also sounds different makes a different name (Holly / Polly) unless the
+    first two letters are transposed or a stray letter precedes a name of five or more (Salfie / Alfie); in
+    three letters a changed letter makes another name (Amy / Ama), a transposed, doubled or dropped one does
     not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a typo (Harris / Harrison, Kian / Kieran).
     """
+    if len(a) == len(b) >= 3:
+        changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        if len(changed) == 1 and changed[0][1] in _NEIGHBOURS.get(changed[0][0], ()):
+            return True
     if a[0] != b[0] and first_sound(a) != first_sound(b):
         short, long = sorted((a, b), key=len)
         return a[1::-1] + a[2:] == b or (len(short) >= 5 and long[1:] == short)
@@ -359,12 +359,6 @@ def _family_codes(*family_names: str | None) -> set[str]:
     return codes
 
 
-def _swapped_day_month(day: date) -> date | None:
-    if day.day > 12 or day.day == day.month:
-        return None
-    return day.replace(month=day.day, day=day.month)
-
-
 def _with(prefix: str, head: str, codes: Iterable[str]) -> set[str]:
     return {f"{prefix}:{head}:{code}" for code in codes}
 
@@ -390,10 +384,9 @@ def blocking_keys(
     keys |= _with("dn", dob, codes)
     if compact:
         keys.add(f"dp:{dob}:{compact}")
-    swapped = _swapped_day_month(date_of_birth)
-    if swapped is not None:
-        both = "|".join(sorted((dob, swapped.isoformat())))
-        keys |= _with("sn", both, codes)
+    if date_of_birth.day <= 12 and date_of_birth.day != date_of_birth.month:
+        swapped = date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month).isoformat()
+        keys |= _with("sn", "|".join(sorted((dob, swapped))), codes)
     year, month, day = dob.split("-")
     for g in given:
         for f in family:

@@ -310,3 +310,45 @@ def visible_events(actor: Actor, events: list[LearningEvent]) -> list[LearningEv
     if actor.kind is OrganisationKind.AWARDING_ORGANISATION:
         return [event for event in shown if event.submitted_by == actor.organisation_id]
     return shown
+
+
+# The fields a BRIEF read of the PLR returns (GetLearnerLearningEvents getType BRIEF).
+BRIEF_FIELDS = ("id", "award_date", "credits", "source", "level", "subject", "grade", "subject_code",
+                "provider_ukprn")  # fmt: skip
+CHALLENGE_REASON_LIMIT = 2000
+
+
+def check_reason(reason: str, field: str = "reason") -> str:
+    text = reason.strip()
+    if not text:
+        raise InvalidField(field, "is empty", "say why, in 1-2000 characters")
+    if len(text) > CHALLENGE_REASON_LIMIT:
+        raise InvalidField(field, f"has {len(text)} characters", f"at most {CHALLENGE_REASON_LIMIT} characters")
+    return text
+
+
+class JobStatus(StrEnum):
+    """AchievementBatchJobStatus, as the ExternalService contract spells it."""
+
+    WAITING = "Waiting"
+    IN_PROGRESS = "InProgress"
+    SUCCESSFUL = "Successful"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+
+
+SUCCESSFUL_FINAL = "successful_final"
+SUCCESSFUL_PROVISIONAL = "successful_provisional"
+
+
+def count_outcome(counters: dict[str, int], outcome: Outcome, event: LearningEvent | None) -> None:
+    """Add one row's outcome to a job's counters (AchievementsCreated ... PercentageSuccessfulRecords)."""
+    counters[outcome.value] = counters.get(outcome.value, 0) + 1
+    if not outcome.is_error and event is not None:
+        key = SUCCESSFUL_FINAL if event.status is EventStatus.FINAL else SUCCESSFUL_PROVISIONAL
+        counters[key] = counters.get(key, 0) + 1
+
+
+def percentage_successful(counters: dict[str, int], records: int) -> float:
+    errors = sum(counters.get(outcome.value, 0) for outcome in Outcome if outcome.is_error)
+    return 0.0 if records == 0 else round(100.0 * (records - errors) / records, 2)

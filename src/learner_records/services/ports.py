@@ -11,6 +11,8 @@ from typing import Protocol, Self
 from ..domain.access import OrganisationKind
 from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
+from ..domain.plr import LearningEvent
+from ..domain.qualifications import Qualification
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,130 @@ class MergeLog(Protocol):
     def between(self, start: datetime, end: datetime) -> list[MergeEvent]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class AchievementJob:
+    id: int
+    organisation_id: int
+    user_name: str
+    submission_type: str
+    file_name: str | None
+    email_address: str | None
+    status: str
+    submitted_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    number_of_records: int
+    next_row: int
+    counters: dict[str, int]
+    rejection_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    row_number: int
+    payload: dict[str, str]
+    outcome: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataChallenge:
+    id: int
+    event_id: int
+    uln: str
+    raised_by: int | None
+    raised_by_user: str
+    reason: str
+    status: str  # open, accepted, rejected
+    raised_at: datetime
+    resolution: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by_user: str | None = None
+
+
+AchievementKey = tuple[str, str]  # (ULN, unit or qualification reference)
+
+
+class QualificationRepository(Protocol):
+    def save_many(self, qualifications: Sequence[Qualification]) -> None:
+        """Insert or replace by reference."""
+        ...
+
+    def get_many(self, references: Sequence[str]) -> dict[str, Qualification]: ...
+
+    def search(self, text: str, limit: int) -> list[Qualification]: ...
+
+
+class LearningEventRepository(Protocol):
+    def for_ulns(self, ulns: Sequence[str]) -> list[LearningEvent]: ...
+
+    def get(self, event_id: int) -> LearningEvent | None: ...
+
+    def achievements(self, keys: Sequence[AchievementKey], organisation_id: int) -> dict[AchievementKey, LearningEvent]:
+        """Events by (ULN, reference) that `organisation_id` submitted."""
+        ...
+
+    def add(self, event: LearningEvent) -> int: ...
+
+    def update(self, event: LearningEvent) -> None: ...
+
+    def set_challenged(self, event_id: int, challenged: bool) -> None: ...
+
+
+class AchievementJobRepository(Protocol):
+    def create(self, job: AchievementJob, content_hash: str) -> int: ...
+
+    def by_content(self, organisation_id: int, content_hash: str) -> AchievementJob | None: ...
+
+    def add_rows(self, job_id: int, rows: Sequence[JobRow]) -> None: ...
+
+    def set_content(self, job_id: int, content_hash: str, number_of_records: int) -> None: ...
+
+    def get(self, job_id: int) -> AchievementJob | None: ...
+
+    def claim(self, now: datetime, lease_until: datetime, job_id: int | None = None) -> AchievementJob | None:
+        """Take a waiting job, or one whose worker's lease ran out, for this worker until `lease_until`."""
+        ...
+
+    def rows(self, job_id: int, start: int, limit: int) -> list[JobRow]: ...
+
+    def record(self, job: AchievementJob, rows: Sequence[JobRow], lease_until: datetime | None) -> None:
+        """Store row outcomes and the job's progress (next_row, counters, status, times) together."""
+        ...
+
+    def error_rows(self, job_id: int) -> list[JobRow]: ...
+
+
+class DataChallengeRepository(Protocol):
+    def add(self, challenge: DataChallenge) -> int: ...
+
+    def get(self, challenge_id: int) -> DataChallenge | None: ...
+
+    def open_for_event(self, event_id: int) -> DataChallenge | None: ...
+
+    def for_organisation(self, organisation_id: int, status: str | None) -> list[DataChallenge]:
+        """Challenges the organisation raised, or raised against events it submitted."""
+        ...
+
+    def for_ulns(self, ulns: Sequence[str]) -> list[DataChallenge]: ...
+
+    def resolve(self, challenge: DataChallenge) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRecord:
+    at: datetime
+    action: str
+    organisation_name: str | None
+    user_name: str
+
+
+class AccessHistory(Protocol):
+    def for_ulns(self, ulns: Sequence[str], offset: int, limit: int) -> tuple[list[AccessRecord], int]:
+        """One page of who read or changed these learners, newest first, and the total."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def learners(self) -> LearnerRepository: ...
@@ -132,6 +258,21 @@ class UnitOfWork(Protocol):
     @property
     def merges(self) -> MergeLog: ...
 
+    @property
+    def qualifications(self) -> QualificationRepository: ...
+
+    @property
+    def events(self) -> LearningEventRepository: ...
+
+    @property
+    def jobs(self) -> AchievementJobRepository: ...
+
+    @property
+    def challenges(self) -> DataChallengeRepository: ...
+
+    @property
+    def access_history(self) -> AccessHistory: ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(
@@ -141,6 +282,10 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class PlrRenderer(Protocol):
+    def render(self, learner: Learner, events: Sequence[LearningEvent], generated_at: datetime) -> bytes: ...
 
 
 class UnitOfWorkFactory(Protocol):

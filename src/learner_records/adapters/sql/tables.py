@@ -135,3 +135,103 @@ access_log = Table(
     Index("ix_access_log_uln_at", "uln", "at"),
     Index("ix_access_log_organisation_id_at", "organisation_id", "at"),
 )
+
+# The catalogue of qualifications and units that achievements refer to (reference data, not learner-scoped).
+qualification = Table(
+    "qualification",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("title", String(254), nullable=False),
+    Column("qualification_type", String(60), nullable=False),
+    Column("level", String(30), nullable=False),
+    Column("credits", Integer),
+    Column("awarding_organisation_name", String(254), nullable=False),
+    Column("awarding_organisation_ukprn", String(8)),
+    Column("regulated", Boolean, nullable=False),
+    Column("grades", Text, nullable=False),  # the grade scheme, "|"-separated in order
+)
+
+# The PLR: one row per learning event, under the ULN it was recorded for.
+learning_event = Table(
+    "learning_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uln", String(10), ForeignKey("learner.uln"), nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("subject_code", String(20), nullable=False),
+    Column("subject", String(254), nullable=False),
+    Column("qualification_type", String(60)),
+    Column("level", String(30)),
+    Column("grade", String(20)),
+    Column("credits", Integer),
+    Column("awarding_organisation_name", String(254)),
+    Column("awarding_organisation_ukprn", String(8)),
+    Column("provider_name", String(254)),
+    Column("provider_ukprn", String(8)),
+    Column("award_date", Date),
+    Column("participation_start", Date),
+    Column("participation_end", Date),
+    Column("status", String(1), nullable=False),
+    Column("language_for_assessment", String(20)),
+    Column("under_data_challenge", Boolean, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+    Column("date_loaded", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("submitted_by", Integer, ForeignKey("organisation.id")),
+    # an achievement is identified by its learner, its reference and the organisation that sent it
+    Index("uq_learning_event_achievement", "uln", "subject_code", "submitted_by", unique=True),
+    Index("ix_learning_event_submitted_by", "submitted_by"),
+)
+
+# A submission of achievements by an awarding organisation, processed in the background and polled.
+achievement_job = Table(
+    "achievement_job",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation_id", Integer, ForeignKey("organisation.id"), nullable=False),
+    Column("user_name", String(128), nullable=False),
+    Column("submission_type", String(40), nullable=False),
+    Column("file_name", String(254)),
+    Column("email_address", String(254)),
+    Column("content_hash", String(64), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("number_of_records", Integer, nullable=False),
+    Column("next_row", Integer, nullable=False),  # rows before it are done: a restarted worker resumes here
+    Column("lease_until", DateTime),  # a worker holds the job until then; past it, another worker may resume it
+    Column("counters", Text, nullable=False),  # JSON: outcome -> count
+    Column("rejection_reason", Text),
+    Index("uq_achievement_job_content", "organisation_id", "content_hash", unique=True),
+    Index("ix_achievement_job_status", "status", "id"),
+)
+
+achievement_row = Table(
+    "achievement_row",
+    metadata,
+    Column("job_id", Integer, ForeignKey("achievement_job.id"), primary_key=True, autoincrement=False),
+    Column("row_number", Integer, primary_key=True, autoincrement=False),
+    Column("payload", Text, nullable=False),  # the row as sent (JSON of protocol element names)
+    Column("outcome", String(20)),
+    Column("message", Text),
+    Column("event_id", Integer),
+    sqlite_with_rowid=False,
+)
+
+data_challenge = Table(
+    "data_challenge",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, ForeignKey("learning_event.id"), nullable=False, index=True),
+    Column("uln", String(10), nullable=False, index=True),
+    Column("raised_by", Integer, ForeignKey("organisation.id")),  # None: the learner themself
+    Column("raised_by_user", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("resolution", Text),
+    Column("raised_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Column("resolved_by_user", String(128)),
+)

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
+from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
 from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
 
@@ -36,6 +38,11 @@ class SqlUnitOfWork:
     organisations: SqlOrganisationRepository
     access_log: SqlAccessLog
     merges: SqlMergeLog
+    qualifications: SqlQualificationRepository
+    events: SqlLearningEventRepository
+    jobs: SqlAchievementJobRepository
+    challenges: SqlDataChallengeRepository
+    access_history: SqlAccessHistory
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -55,6 +62,11 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisationRepository(sql)
         self.access_log = SqlAccessLog(sql)
         self.merges = SqlMergeLog(sql)
+        self.qualifications = SqlQualificationRepository(sql)
+        self.events = SqlLearningEventRepository(sql)
+        self.jobs = SqlAchievementJobRepository(sql)
+        self.challenges = SqlDataChallengeRepository(sql)
+        self.access_history = SqlAccessHistory(sql)
         return self
 
     def __exit__(
