@@ -48,7 +48,8 @@ def server(services: Services, operator: Actor) -> Iterator[LiveServer]:
     ]:
         keys[name] = services.organisations.create(operator, ukprn, f"{name} organisation", kind).api_key
     port = free_port()
-    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    app = create_app(services, run_worker=True)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()

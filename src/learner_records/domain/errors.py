@@ -8,7 +8,8 @@
     │       ├── InvalidUlnFormat
     │       └── InvalidUlnChecksum
     ├── NotFound                               a thing asked for does not exist
-    │   └── UlnNotFoundForUpdate     WSRC0019
+    │   ├── UlnNotFoundForUpdate     WSRC0019
+    │   └── NotVerified              WSEC0208
     ├── Conflict                               the request contradicts the register's state
     │   ├── DuplicateLearner         WSRC0021
     │   ├── StaleVersion             WSRC0013
@@ -19,6 +20,7 @@
         ├── UnknownOrganisation      WSEC0003
         ├── IncorrectPassword        WSEC0005
         └── InsufficientAccess       WSEC0006
+            └── NotShared            WSEC0206
 
 Business outcomes (no match, possible match, a verification that fails) are values, not errors.
 """
@@ -91,6 +93,13 @@ class UlnNotFoundForUpdate(NotFound):
     default_message = ResponseCode.ULN_NOT_FOUND_FOR_UPDATE.wording
 
 
+class NotVerified(NotFound):
+    """Reading a record needs a ULN and names that match the register."""
+
+    code: Code = ErrorCode.NOT_VERIFIED
+    default_message = "The learner could not be verified: the ULN and names do not match the register"
+
+
 class Conflict(LearnerRecordsError):
     pass
 
@@ -140,3 +149,8 @@ class IncorrectPassword(AccessError):
 class InsufficientAccess(AccessError):
     code: Code = ErrorCode.INSUFFICIENT_ACCESS
     default_message = ErrorCode.INSUFFICIENT_ACCESS.wording
+
+
+class NotShared(InsufficientAccess):
+    code: Code = ErrorCode.NOT_SHARED
+    default_message = "The learner has not agreed to share their learning record"

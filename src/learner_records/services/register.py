@@ -86,6 +86,7 @@ def to_record(learner: Learner) -> matching.RegisterRecord:
         postcode=details.postcode,
         previous_family_name=details.previous_family_name,
         master_uln=learner.master_uln,
+        middle_name=details.middle_other_name,
     )
 
 

@@ -32,8 +32,8 @@ _DETAIL_FIELDS = tuple(field.name for field in fields(LearnerDetails))
 _LEARNER_COLUMNS = ("uln", *_DETAIL_FIELDS, "created_at", "updated_at", "version", "status", "tier_level", "master_uln")
 _SELECT_LEARNERS = f"SELECT {', '.join(_LEARNER_COLUMNS)} FROM learner"
 _SELECT_RECORDS = (
-    "SELECT uln, given_name, family_name, date_of_birth, gender, postcode, previous_family_name, master_uln"
-    " FROM learner"
+    "SELECT uln, given_name, family_name, date_of_birth, gender, postcode, previous_family_name, master_uln,"
+    " middle_other_name FROM learner"
 )
 _DATES = {index for index, name in enumerate(_LEARNER_COLUMNS) if name in ("date_of_birth", "date_of_address_capture")}
 _IDENTITY = ("date_of_birth", "norm_family_name", "norm_given_name", "gender", "norm_postcode")
@@ -63,8 +63,8 @@ def _learner(row: tuple[Any, ...], linked: tuple[str, ...]) -> Learner:
 
 
 def _record(row: Sequence[Any]) -> RegisterRecord:
-    uln, given, family, dob, gender, postcode, previous, master = row
-    return RegisterRecord(uln, given, family, as_date(dob), gender, postcode, previous, master)  # type: ignore[arg-type]
+    uln, given, family, dob, gender, postcode, previous, master, middle = row
+    return RegisterRecord(uln, given, family, as_date(dob), gender, postcode, previous, master, middle)  # type: ignore[arg-type]
 
 
 def learner_row(learner: Learner) -> dict[str, Any]:

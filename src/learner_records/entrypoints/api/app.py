@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ...bootstrap import Services
+from ..worker import JobWorker
 from .errors import register_errors
-from .routes import administration, learners
+from .routes import administration, learners, plr
 
 
-def create_app(services: Services) -> FastAPI:
+def create_app(services: Services, run_worker: bool = False) -> FastAPI:
+    """The app over `services`; with `run_worker`, background jobs run in a thread of this process."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = JobWorker(services) if run_worker else None
+        if worker is not None:
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+
     app = FastAPI(
         title="learner-records",
         summary="The Unique Learner Number register and Personal Learning Records",
@@ -18,11 +33,13 @@ def create_app(services: Services) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.services = services
     register_errors(app)
     app.include_router(learners.router)
     app.include_router(administration.router)
+    app.include_router(plr.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -101,7 +101,7 @@ def serve(
     err_console.print(f"serving on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)")
     # no access log: request lines carry ULNs
     uvicorn.run(
-        create_app(services()),
+        create_app(services(), run_worker=True),
         host=host or settings.host,
         port=port or settings.port,
         log_level="warning",
