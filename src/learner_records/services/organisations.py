@@ -89,6 +89,15 @@ class OrganisationService:
             raise IncorrectPassword("The API key's secret is wrong")
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 
+    def acting_for(self, actor: Actor, ukprn: str, user_name: str) -> Actor:
+        """The operator acting as one organisation (the CLI submitting an awarding body's file, say)."""
+        actor.require(Operation.MANAGE_ORGANISATIONS)
+        with self._uow() as uow:
+            organisation = uow.organisations.by_ukprn(ukprn)
+        if organisation is None:
+            raise UnknownOrganisation(f"No organisation has UKPRN {ukprn}")
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+
     def list(self, actor: Actor) -> list[Organisation]:
         actor.require(Operation.MANAGE_ORGANISATIONS)
         with self._uow() as uow:

@@ -15,6 +15,7 @@ from .context import operator, services
 from .errors import err_console, reporting
 from .learners import learners_app
 from .output import console, print_json
+from .plr import achievements_app, plr_app, qualifications_app
 
 app = typer.Typer(help="learner-records: the ULN register and Personal Learning Records", no_args_is_help=True)
 db_app = typer.Typer(help="The database", no_args_is_help=True)
@@ -24,6 +25,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(uln_app, name="uln")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(learners_app, name="learners")
+app.add_typer(qualifications_app, name="qualifications")
+app.add_typer(plr_app, name="plr")
+app.add_typer(achievements_app, name="achievements")
 
 
 @db_app.command("upgrade")

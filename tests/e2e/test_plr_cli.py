@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learner_records.entrypoints.cli import app
+from learner_records.entrypoints.cli import context as cli_context
+
+CATALOGUE = (
+    "reference,title,qualification_type,level,credits,awarding_organisation_name,awarding_organisation_ukprn,"
+    "regulated,grades\n"
+    "601/8675/3,Certificate in Digital Skills,Certificate,Level 2,13,Northgate Awards,10090001,yes,Pass|Merit\n"
+    "601/86753,Broken,Certificate,Level 2,13,Northgate Awards,10090001,yes,Pass\n"
+)
+ACHIEVEMENTS_HEADER = "Uln,GivenName,FamilyName,ProviderUkprn,UnitOrQualificationReferenceNumber,AchievementAwardDate,"
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("LEARNER_RECORDS_DATABASE_URL", database_url)
+    cli_context.services.cache_clear()
+    yield CliRunner()
+    engine = cli_context.services().engine
+    if engine is not None:
+        engine.dispose()
+    cli_context.services.cache_clear()
+
+
+def run(cli: CliRunner, *args: str) -> tuple[int, str]:
+    result = cli.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_plr_journey_from_the_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    code, output = run(cli, "qualifications", "import", str(catalogue))
+    assert code == 1 and "saved 1" in output and "row 2: reference" in output
+    assert run(cli, "orgs", "create", "--ukprn", "10090001", "--name", "Northgate Awards",
+               "--kind", "awarding_organisation")[0] == 0  # fmt: skip
+    code, output = run(cli, "learners", "register", "--given", "Zoë", "--family", "Brontë", "--dob", "2008-02-29",
+                       "--gender", "2", "--postcode", "BD22 8DR", "--json")  # fmt: skip
+    uln = json.loads(output)["uln"]
+    results = tmp_path / "results.csv"
+    results.write_text(
+        ACHIEVEMENTS_HEADER + "Grade,Action\n"
+        f"{uln},Zoë,Brontë,10090001,601/8675/3,2026-07-01,Merit,1\n"
+        f"{uln},Zoe,Bronte,10090001,601/8675/3,2026-07-01,Distinction,1\n",
+        encoding="utf-8",
+    )
+    code, output = run(cli, "achievements", "submit", str(results), "--ukprn", "10090001")
+    assert code == 0, output
+    assert "created: 1" in output and "field data errors: 1" in output
+    code, output = run(cli, "plr", "show", uln, "--given", "Zoë", "--family", "Brontë")
+    assert code == 0 and "601/8675/3" in output and "Merit" in output
+    errors = tmp_path / "errors.csv"
+    assert run(cli, "achievements", "job", "1", "--errors", str(errors))[0] == 0
+    assert "grade scheme" in errors.read_text(encoding="utf-8")
+    assert run(cli, "plr", "show", uln, "--given", "Anne", "--family", "Brontë")[0] == 3
