@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
 run: install ## apply migrations and serve on http://127.0.0.1:8000
+	scripts/system-packages.sh
 	$(BIN)/learner-records db upgrade
 	$(BIN)/learner-records serve
 
@@ -26,6 +27,7 @@ check: install ## ruff and mypy (strict on src)
 	$(BIN)/mypy
 
 test: check ## the whole suite on SQLite and on a throwaway PostgreSQL
+	scripts/system-packages.sh --tests
 	scripts/with-postgres.sh $(BIN)/pytest
 
 test-unit: install ## domain and service tests only (fast)
