@@ -239,3 +239,14 @@ def test_catalogue_rows_with_errors_are_reported_by_row(services: Services, oper
 
 def test_award_dates_and_dates_of_birth_are_real_dates(world: dict[str, Any]) -> None:
     assert world["learner"].details.date_of_birth == date(2009, 4, 17)
+
+
+def test_only_a_waiting_job_can_be_cancelled_and_it_then_never_runs(services: Services, world: dict[str, Any]) -> None:
+    waiting = services.achievements.submit(world["northgate"], [row(world["learner"])])
+    cancelled = services.achievements.cancel(world["northgate"], waiting.job.id)
+    assert cancelled.status == JobStatus.CANCELLED
+    assert services.achievements.run_pending() == []
+    assert plr(services, world["school"], world["learner"]).events == ()
+    done = submit(services, world["northgate"], [row(world["learner"], Grade="Pass")])
+    with pytest.raises(Conflict, match="only a waiting job"):
+        services.achievements.cancel(world["northgate"], done.id)

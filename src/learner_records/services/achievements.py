@@ -17,7 +17,7 @@ from itertools import islice
 
 from ..domain import matching
 from ..domain.access import Actor, Operation, OrganisationKind
-from ..domain.errors import InsufficientAccess, InvalidField, InvalidFields, NotFound
+from ..domain.errors import Conflict, InsufficientAccess, InvalidField, InvalidFields, NotFound
 from ..domain.plr import (
     Achievement,
     JobStatus,
@@ -109,6 +109,20 @@ class AchievementService:
             writer.writerow([row.row_number, sent.get("MisIdentifier", ""), sent.get("Uln", ""), reference,
                              row.outcome, row.message])  # fmt: skip
         return out.getvalue()
+
+    def cancel(self, actor: Actor, job_id: int) -> AchievementJob:
+        """Cancel a job that no worker has started; a started job runs to its end."""
+        with self._uow(write=True) as uow:
+            job = uow.jobs.get(job_id)
+            if job is None or not self._may_see(actor, job):
+                raise NotFound(f"No achievement job {job_id}")
+            if job.status != JobStatus.WAITING.value:
+                raise Conflict(f"Job {job_id} is {job.status}: only a waiting job can be cancelled")
+            cancelled = replace(job, status=JobStatus.CANCELLED.value, finished_at=self._clock.now())
+            if not uow.jobs.cancel(job_id, cancelled.finished_at):
+                raise Conflict(f"Job {job_id} was started by a worker just now")
+            uow.commit()
+        return cancelled
 
     def run_pending(self, progress: Progress | None = None) -> list[int]:
         """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs finished."""

@@ -208,6 +208,10 @@ class AchievementJobRepository(Protocol):
 
     def rows(self, job_id: int, start: int, limit: int) -> list[JobRow]: ...
 
+    def cancel(self, job_id: int, at: datetime | None) -> bool:
+        """Mark a waiting job cancelled; False when it is no longer waiting."""
+        ...
+
     def record(self, job: AchievementJob, rows: Sequence[JobRow], lease_until: datetime | None) -> None:
         """Store row outcomes and the job's progress (next_row, counters, status, times) together."""
         ...

@@ -82,6 +82,13 @@ class SqlAchievementJobRepository:
                 return self.get(candidate)
         return None
 
+    def cancel(self, job_id: int, at: datetime | None) -> bool:
+        changed = self._raw.execute(
+            "UPDATE achievement_job SET status = 'Cancelled', finished_at = ? WHERE id = ? AND status = 'Waiting'",
+            (self._raw.timestamp(at), job_id),
+        )
+        return changed == 1
+
     def rows(self, job_id: int, start: int, limit: int) -> list[JobRow]:
         rows = self._raw.rows(
             "SELECT row_number, payload, outcome, message FROM achievement_row"

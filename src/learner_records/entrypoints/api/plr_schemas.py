@@ -112,6 +112,7 @@ class JobOut(BaseModel):
     submitted_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    duration_seconds: float | None
     number_of_records: int
     rows_done: int
     achievements_created: int
@@ -134,6 +135,8 @@ class JobOut(BaseModel):
         return cls(
             job_id=job.id, status=job.status, created=created, file_name=job.file_name,
             submitted_at=job.submitted_at, started_at=job.started_at, finished_at=job.finished_at,
+            duration_seconds=(job.finished_at - job.started_at).total_seconds()
+            if job.finished_at and job.started_at else None,
             number_of_records=job.number_of_records, rows_done=min(job.next_row - 1, job.number_of_records),
             achievements_created=c.get("created", 0), achievements_updated=c.get("updated", 0),
             achievements_withdrawn=c.get("withdrawn", 0), achievements_reinstated=c.get("reinstated", 0),

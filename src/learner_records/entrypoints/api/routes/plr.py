@@ -98,6 +98,12 @@ def achievement_job(job_id: int, actor: ActorDep, services: ServicesDep) -> JobO
     return JobOut.of(services.achievements.job(actor, job_id))
 
 
+@router.post("/achievement-jobs/{job_id}/cancel", response_model=JobOut, responses={**PROBLEMS, 404: {}, 409: {}})
+def cancel_achievement_job(job_id: int, actor: ActorDep, services: ServicesDep) -> JobOut:
+    """Cancel a job no worker has started yet."""
+    return JobOut.of(services.achievements.cancel(actor, job_id))
+
+
 @router.get("/achievement-jobs/{job_id}/errors", response_class=Response,
             responses={**PROBLEMS, 404: {}, 200: {"content": {"text/csv": {}}}})  # fmt: skip
 def achievement_errors(job_id: int, actor: ActorDep, services: ServicesDep) -> Response:
