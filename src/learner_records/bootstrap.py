@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
@@ -69,7 +70,7 @@ def bootstrap(
         register=RegisterService(uow, clock, randbelow, thresholds(settings)),
         merging=MergingService(uow, clock, duplicate_threshold),
         organisations=OrganisationService(uow, clock),
-        records=RecordsService(uow, clock, renderer),
+        records=RecordsService(uow, clock, renderer or FpdfPlrRenderer()),
         achievements=AchievementService(uow, clock),
         engine=engine,
     )
