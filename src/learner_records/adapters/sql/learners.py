@@ -120,11 +120,12 @@ class SqlLearnerRepository:
         return {master: tuple(sorted(found)) for master, found in linked.items()}
 
     def get(self, uln: str) -> Learner | None:
-        rows = self._raw.rows(_SELECT_LEARNERS + " WHERE uln = ?", (uln,))
-        if not rows:
+        # one round trip: the learner and the learners merged into it (rare, so their full rows cost little)
+        rows = self._raw.rows(_SELECT_LEARNERS + " WHERE uln = ? OR master_uln = ?", (uln, uln))
+        found = next((row for row in rows if row[0] == uln), None)
+        if found is None:
             return None
-        linked = self._raw.rows("SELECT uln FROM learner WHERE master_uln = ? ORDER BY uln", (uln,))
-        return _learner(rows[0], tuple(row[0] for row in linked))
+        return _learner(found, tuple(sorted(row[0] for row in rows if row[0] != uln)))
 
     def get_many(self, ulns: Sequence[str]) -> dict[str, Learner]:
         if not ulns:

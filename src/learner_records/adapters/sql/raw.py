@@ -57,6 +57,9 @@ class RawSql:
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
+        if len(rows) == 1:  # executemany's set-up costs more than the one statement
+            self.execute(sql, rows[0])
+            return
         cursor = self._driver.cursor()
         try:
             cursor.executemany(self._text(sql), rows)

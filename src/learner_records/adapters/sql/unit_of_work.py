@@ -18,7 +18,8 @@ from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # No ping per checkout (a round trip on every unit of work); stale connections are recycled instead.
+        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
