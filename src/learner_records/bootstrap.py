@@ -9,11 +9,15 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from .adapters.lrs_gateway.in_process import InProcessGateway
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
+from .domain.access import Actor
 from .services.achievements import AchievementService
+from .services.awarding import AwardingService
+from .services.gateway import LrsGateway
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
 from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
@@ -37,6 +41,7 @@ class Services:
     organisations: OrganisationService
     records: RecordsService
     achievements: AchievementService
+    awarding: AwardingService
     engine: Engine | None = None
 
 
@@ -63,14 +68,22 @@ def bootstrap(
         uow = sql_uow
     clock = clock or SystemClock()
     duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
+    register = RegisterService(uow, clock, randbelow, thresholds(settings))
+    records = RecordsService(uow, clock, renderer or FpdfPlrRenderer())
+    achievements = AchievementService(uow, clock)
+
+    def gateway_for(actor: Actor) -> LrsGateway:
+        return InProcessGateway(register, records, achievements, actor)
+
     return Services(
         settings=settings,
         uow=uow,
         clock=clock,
-        register=RegisterService(uow, clock, randbelow, thresholds(settings)),
+        register=register,
         merging=MergingService(uow, clock, duplicate_threshold),
         organisations=OrganisationService(uow, clock),
-        records=RecordsService(uow, clock, renderer or FpdfPlrRenderer()),
-        achievements=AchievementService(uow, clock),
+        records=records,
+        achievements=achievements,
+        awarding=AwardingService(uow, clock, gateway_for, settings.removal_days),
         engine=engine,
     )

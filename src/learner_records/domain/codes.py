@@ -7,6 +7,7 @@ faults; `VerificationCode` (WSVRC) and `FailureFlag` (VRF) are the outcomes of v
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class _Coded(StrEnum):
@@ -20,6 +21,11 @@ class _Coded(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        """The member with this wire code (e.g. "WSVRC003")."""
+        return cls._value2member_map_[value]  # type: ignore[return-value]
 
 
 class ResponseCode(_Coded):

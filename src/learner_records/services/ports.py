@@ -13,6 +13,7 @@ from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
 from ..domain.qualifications import Qualification
+from .awarding_ports import AnomalyRepository, AwardingLog, CentreRepository, Outbox, RegistrationRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,21 @@ class UnitOfWork(Protocol):
 
     @property
     def access_history(self) -> AccessHistory: ...
+
+    @property
+    def centres(self) -> CentreRepository: ...
+
+    @property
+    def registrations(self) -> RegistrationRepository: ...
+
+    @property
+    def anomalies(self) -> AnomalyRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def awarding_log(self) -> AwardingLog: ...
 
     def __enter__(self) -> Self: ...
 

@@ -235,3 +235,93 @@ data_challenge = Table(
     Column("resolved_at", DateTime),
     Column("resolved_by_user", String(128)),
 )
+
+# --- the awarding side: its own tables; it reaches the register only through the LrsGateway port ---------------
+
+centre = Table(
+    "centre",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("awarding_organisation_id", Integer, ForeignKey("organisation.id"), nullable=False),
+    Column("centre_number", String(20), nullable=False),
+    Column("name", String(254), nullable=False),
+    Column("ukprn", String(8)),
+    Column("is_lrb", Boolean, nullable=False),  # a learner registration body may obtain new ULNs
+    Column("contact_email", String(254)),
+    Index("uq_centre_number", "awarding_organisation_id", "centre_number", unique=True),
+)
+
+centre_qualification = Table(
+    "centre_qualification",
+    metadata,
+    Column("centre_id", Integer, ForeignKey("centre.id"), primary_key=True, autoincrement=False),
+    Column("reference", String(20), ForeignKey("qualification.reference"), primary_key=True),
+)
+
+registration = Table(
+    "registration",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("centre_id", Integer, ForeignKey("centre.id"), nullable=False),
+    Column("qualification_reference", String(20), ForeignKey("qualification.reference"), nullable=False),
+    Column("given_name", String(35), nullable=False),
+    Column("family_name", String(35), nullable=False),
+    Column("date_of_birth", Date, nullable=False),
+    Column("gender", SmallInteger, nullable=False),
+    Column("postcode", String(9)),
+    Column("uln", String(10), index=True),
+    Column("candidate_reference", String(30)),
+    Column("registered_on", Date, nullable=False),
+    Column("uln_state", String(12), nullable=False),
+    Column("validated_on", Date),
+    Column("removed_uln", String(10)),  # the ULN taken off after the removal period, kept with the reason
+    Column("removed_on", Date),
+    Column("removal_reason", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_registration_centre_state", "centre_id", "uln_state"),
+)
+
+anomaly = Table(
+    "anomaly",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("registration_id", Integer, ForeignKey("registration.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("code", String(10)),
+    Column("details", Text, nullable=False),  # JSON: the failed fields in plain words and the suggested fix
+    Column("raised_on", Date, nullable=False),
+    Column("removal_date", Date, nullable=False),
+    Column("reminders_sent", String(20), nullable=False),  # e.g. "7,1"
+    Column("resolved_on", Date),
+    Column("resolution", Text),
+    Index("ix_anomaly_open", "resolved_on", "removal_date"),
+)
+
+# Mail waits here until the server took it: a mail server that is down loses nothing, and sending is retried.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("to_address", String(254), nullable=False),
+    Column("subject", String(254), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", DateTime),
+    Column("last_error", Text),
+    Index("ix_outbox_due", "sent_at", "next_attempt_at"),
+)
+
+awarding_log = Table(
+    "awarding_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisation.id")),
+    Column("user_name", String(128), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("registration_id", Integer, ForeignKey("registration.id"), index=True),
+    Column("detail", Text),
+)

@@ -8,6 +8,13 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from .awarding import (
+    SqlAnomalyRepository,
+    SqlAwardingLog,
+    SqlCentreRepository,
+    SqlOutbox,
+    SqlRegistrationRepository,
+)
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
@@ -48,6 +55,11 @@ class SqlUnitOfWork:
     jobs: SqlAchievementJobRepository
     challenges: SqlDataChallengeRepository
     access_history: SqlAccessHistory
+    centres: SqlCentreRepository
+    registrations: SqlRegistrationRepository
+    anomalies: SqlAnomalyRepository
+    outbox: SqlOutbox
+    awarding_log: SqlAwardingLog
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -72,6 +84,11 @@ class SqlUnitOfWork:
         self.jobs = SqlAchievementJobRepository(sql)
         self.challenges = SqlDataChallengeRepository(sql)
         self.access_history = SqlAccessHistory(sql)
+        self.centres = SqlCentreRepository(sql)
+        self.registrations = SqlRegistrationRepository(sql)
+        self.anomalies = SqlAnomalyRepository(sql)
+        self.outbox = SqlOutbox(sql)
+        self.awarding_log = SqlAwardingLog(sql)
         return self
 
     def __exit__(

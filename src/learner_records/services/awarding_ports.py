@@ -1,0 +1,115 @@
+"""The awarding side's storage ports and the records they hold."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from ..domain.awarding import Anomaly, RegistrationDetails, UlnState
+
+
+@dataclass(frozen=True, slots=True)
+class Centre:
+    id: int
+    awarding_organisation_id: int
+    centre_number: str
+    name: str
+    ukprn: str | None
+    is_lrb: bool
+    contact_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    id: int
+    centre_id: int
+    qualification_reference: str
+    details: RegistrationDetails
+    registered_on: date
+    uln_state: UlnState
+    validated_on: date | None = None
+    removed_uln: str | None = None
+    removed_on: date | None = None
+    removal_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnomaly:
+    id: int
+    registration_id: int
+    anomaly: Anomaly
+    reminders_sent: frozenset[int]
+    resolved_on: date | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMail:
+    id: int
+    to_address: str
+    subject: str
+    body: str
+    attempts: int
+
+
+class CentreRepository(Protocol):
+    def add(self, centre: Centre) -> int: ...
+
+    def get(self, centre_id: int) -> Centre | None: ...
+
+    def for_organisation(self, organisation_id: int) -> list[Centre]: ...
+
+    def offer(self, centre_id: int, references: Sequence[str]) -> None: ...
+
+    def offered(self, centre_id: int) -> set[str]: ...
+
+
+class RegistrationRepository(Protocol):
+    def add(self, registration: Registration, now: datetime) -> int: ...
+
+    def get(self, registration_id: int) -> Registration | None: ...
+
+    def existing(self, centre_id: int, reference: str, details: Sequence[RegistrationDetails]) -> set[int]:
+        """Indexes into `details` of learners already registered at this centre on this qualification."""
+        ...
+
+    def pending(self, centre_ids: Sequence[int] | None, limit: int) -> list[Registration]:
+        """Registrations whose ULN waits for validation."""
+        ...
+
+    def save(self, registration: Registration, now: datetime) -> None: ...
+
+
+class AnomalyRepository(Protocol):
+    def add(self, registration_id: int, anomaly: Anomaly) -> int: ...
+
+    def open_for(self, registration_id: int) -> StoredAnomaly | None: ...
+
+    def get(self, anomaly_id: int) -> StoredAnomaly | None: ...
+
+    def open(self, centre_ids: Sequence[int]) -> list[StoredAnomaly]: ...
+
+    def all_open(self) -> list[StoredAnomaly]: ...
+
+    def resolve(self, anomaly_id: int, on: date, resolution: str) -> None: ...
+
+    def reminded(self, anomaly_id: int, days: frozenset[int]) -> None: ...
+
+
+class Outbox(Protocol):
+    def queue(self, to_address: str, subject: str, body: str, now: datetime) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[QueuedMail]: ...
+
+    def sent(self, mail_id: int, now: datetime) -> None: ...
+
+    def failed(self, mail_id: int, error: str, retry_at: datetime) -> None: ...
+
+
+class AwardingLog(Protocol):
+    def record(
+        self, at: datetime, organisation_id: int | None, user: str, action: str, registration_id: int | None,
+        detail: str | None = None,
+    ) -> None: ...  # fmt: skip
