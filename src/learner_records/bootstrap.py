@@ -16,7 +16,7 @@ from .config import Settings
 from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
-from .services.awarding import AwardingService
+from .services.awarding import AwardingService, Mailer
 from .services.gateway import LrsGateway
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -43,6 +43,7 @@ class Services:
     achievements: AchievementService
     awarding: AwardingService
     engine: Engine | None = None
+    mailer: Mailer | None = None
 
 
 def thresholds(settings: Settings) -> matching.MatchThresholds:

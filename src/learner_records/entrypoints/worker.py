@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from ..bootstrap import Services
 
 log = logging.getLogger("learner_records.worker")
+SWEEP_EVERY = 600.0  # seconds; the sweep is idempotent, so running it often only costs time
 
 
 class JobWorker:
@@ -15,6 +17,7 @@ class JobWorker:
         self._services = services
         self._interval = interval
         self._stop = threading.Event()
+        self._last_sweep = float("-inf")
         self._thread = threading.Thread(target=self._run, name="job-worker", daemon=True)
 
     def start(self) -> None:
@@ -25,7 +28,16 @@ class JobWorker:
         self._thread.join(timeout)
 
     def run_once(self) -> list[int]:
-        return self._services.achievements.run_pending()
+        """One round: achievement jobs, ULN validation, the removal sweep (idempotent), mail."""
+        finished = self._services.achievements.run_pending()
+        self._services.awarding.validate_waiting()
+        now = time.monotonic()
+        if now - self._last_sweep >= SWEEP_EVERY:
+            self._services.awarding.sweep()
+            self._last_sweep = now
+        if self._services.mailer is not None:
+            self._services.awarding.deliver_mail(self._services.mailer)
+        return finished
 
     def _run(self) -> None:
         while not self._stop.is_set():

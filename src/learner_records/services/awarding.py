@@ -244,6 +244,16 @@ class AwardingService:
                 uow.commit()
         return validated, raised
 
+    def validate_waiting(self) -> tuple[int, int]:
+        """Validate the waiting ULNs of every awarding organisation (the background worker's round)."""
+        with self._uow() as uow:
+            bodies = [o for o in uow.organisations.list() if o.kind is OrganisationKind.AWARDING_ORGANISATION]
+        validated = raised = 0
+        for body in bodies:
+            done, anomalies = self.validate(Actor(body.kind, "validation-worker", body.id, body.ukprn))
+            validated, raised = validated + done, raised + anomalies
+        return validated, raised
+
     @staticmethod
     def _query(registration: Registration) -> VerificationQuery:
         d = registration.details

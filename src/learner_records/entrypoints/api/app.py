@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from ...bootstrap import Services
 from ..worker import JobWorker
 from .errors import register_errors
-from .routes import administration, learners, plr
+from .routes import administration, awarding, learners, plr
 
 
 def create_app(services: Services, run_worker: bool = False) -> FastAPI:
@@ -40,6 +40,7 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(learners.router)
     app.include_router(administration.router)
     app.include_router(plr.router)
+    app.include_router(awarding.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
