@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from learner_records.entrypoints.cli import app
 from learner_records.entrypoints.cli import context as cli_context
+from learner_records.services.awarding_ports import Centre
 
 CATALOGUE = (
     "reference,title,qualification_type,level,credits,awarding_organisation_name,awarding_organisation_ukprn,"
@@ -61,3 +62,32 @@ def test_the_plr_journey_from_the_command_line(cli: CliRunner, tmp_path: Path) -
     assert run(cli, "achievements", "job", "1", "--errors", str(errors))[0] == 0
     assert "grade scheme" in errors.read_text(encoding="utf-8")
     assert run(cli, "plr", "show", uln, "--given", "Anne", "--family", "Brontë")[0] == 3
+
+
+def test_the_awarding_journey_from_the_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    run(cli, "qualifications", "import", str(catalogue))
+    run(cli, "orgs", "create", "--ukprn", "10090001", "--name", "Northgate Awards", "--kind", "awarding_organisation")
+    code, output = run(cli, "learners", "register", "--given", "Zoë", "--family", "Brontë", "--dob", "2008-02-29",
+                       "--gender", "2", "--postcode", "BD22 8DR", "--json")  # fmt: skip
+    uln = json.loads(output)["uln"]
+    with cli_context.services().uow(write=True) as uow:
+        centre_id = uow.centres.add(Centre(0, 1, "C1", "Haworth School", None, True, None))
+        uow.centres.offer(centre_id, ["601/8675/3"])
+        uow.commit()
+    registrations = tmp_path / "registrations.csv"
+    registrations.write_text(
+        "qualification_reference,given_name,family_name,date_of_birth,gender,uln\n"
+        f"601/8675/3,Zoe,Bronte,2008-02-28,2,{uln}\n601/8675/3,Anne,Brontë,2008-02-30,2,\n",
+        encoding="utf-8",
+    )
+    code, output = run(cli, "awarding", "register", str(registrations), "--ao", "10090001", "--centre", "C1")
+    assert code == 1 and "registered 1" in output and "row 3 (field): date_of_birth" in output
+    assert "validated 0, new anomalies 1" in run(cli, "awarding", "validate", "--ao", "10090001")[1]
+    code, output = run(cli, "awarding", "anomalies", "--ao", "10090001", "--json")
+    (anomaly,) = json.loads(output)
+    assert anomaly["days_left"] == 28
+    code, output = run(cli, "awarding", "resolve", str(anomaly["id"]), "--ao", "10090001")
+    assert code == 0 and "validated" in output
+    assert "removed 0 ULNs" in run(cli, "awarding", "sweep")[1]

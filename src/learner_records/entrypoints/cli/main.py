@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from ...config import Settings
 from ...domain import uln as uln_rules
 from ...domain.access import OrganisationKind
 from ...domain.errors import InvalidField, InvalidUln
+from .awarding import awarding_app
 from .context import operator, services
 from .errors import err_console, reporting
 from .learners import learners_app
@@ -28,6 +30,7 @@ app.add_typer(learners_app, name="learners")
 app.add_typer(qualifications_app, name="qualifications")
 app.add_typer(plr_app, name="plr")
 app.add_typer(achievements_app, name="achievements")
+app.add_typer(awarding_app, name="awarding")
 
 
 @db_app.command("upgrade")
@@ -111,6 +114,23 @@ def serve(
         log_level="warning",
         access_log=False,
     )
+
+
+@app.command("worker")
+def worker(interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 1.0) -> None:
+    """Run background work in this process: achievement jobs, ULN validation, the removal sweep, mail."""
+    from ..worker import JobWorker
+
+    settings = Settings.from_environment()
+    upgrade(settings.database_url)
+    runner = JobWorker(services(), interval)
+    err_console.print("worker running; Ctrl-C stops it")
+    runner.start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        runner.stop()
 
 
 def main() -> None:
