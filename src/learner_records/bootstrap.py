@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from .adapters.lrs_gateway.in_process import InProcessGateway
+from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
@@ -17,6 +18,7 @@ from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
 from .services.awarding import AwardingService, Mailer
+from .services.certification import CertificationService
 from .services.gateway import LrsGateway
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -42,6 +44,7 @@ class Services:
     records: RecordsService
     achievements: AchievementService
     awarding: AwardingService
+    certification: CertificationService
     engine: Engine | None = None
     mailer: Mailer | None = None
 
@@ -76,6 +79,8 @@ def bootstrap(
     def gateway_for(actor: Actor) -> LrsGateway:
         return InProcessGateway(register, records, achievements, actor)
 
+    awarding = AwardingService(uow, clock, gateway_for, settings.removal_days)
+    certificates = FpdfCertificateRenderer()
     return Services(
         settings=settings,
         uow=uow,
@@ -85,6 +90,7 @@ def bootstrap(
         organisations=OrganisationService(uow, clock),
         records=records,
         achievements=achievements,
-        awarding=AwardingService(uow, clock, gateway_for, settings.removal_days),
+        awarding=awarding,
+        certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
         engine=engine,
     )

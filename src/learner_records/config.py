@@ -18,6 +18,7 @@ class Settings:
     possible_match_limit: int = 10  # more possible matches than this answer WSRC0002 "too many"
     possible_match_score: float = 0.0  # 0 means the matcher's own default
     duplicate_threshold: float = 0.0  # 0 means the matcher's own default
+    public_url: str = "http://127.0.0.1:8000"  # where certificate QR codes point
     removal_days: int = 28  # an anomaly unresolved this long after registration costs the registration its ULN
     log_level: str = "INFO"
 

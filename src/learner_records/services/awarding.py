@@ -76,6 +76,10 @@ class AwardingService:
             raise InsufficientAccess("Only an awarding organisation manages centres and registrations")
         return actor.organisation_id
 
+    def centre_of(self, uow: UnitOfWork, actor: Actor, centre_id: int) -> Centre:
+        """The centre, when it belongs to the actor's awarding organisation."""
+        return self._centre(uow, actor, centre_id)
+
     def _centre(self, uow: UnitOfWork, actor: Actor, centre_id: int) -> Centre:
         organisation_id = self._require_awarding(actor)
         centre = uow.centres.get(centre_id)

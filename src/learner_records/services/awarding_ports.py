@@ -33,6 +33,26 @@ class Registration:
     removed_uln: str | None = None
     removed_on: date | None = None
     removal_reason: str | None = None
+    grade: str | None = None
+    award_date: date | None = None
+    certification_status: str = "not_sent"  # not_sent, sent, confirmed, rejected
+    certification_reason: str | None = None
+    achievement_job_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCertificate:
+    public_id: str
+    number: str
+    registration_id: int
+    learner_name: str
+    grade: str
+    award_date: date
+    uln_validated: bool
+    issued_at: datetime
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +100,24 @@ class RegistrationRepository(Protocol):
         ...
 
     def save(self, registration: Registration, now: datetime) -> None: ...
+
+    def with_status(self, centre_ids: Sequence[int], status: str) -> list[Registration]: ...
+
+
+class CertificateRepository(Protocol):
+    def add(self, certificate: IssuedCertificate) -> None: ...
+
+    def get(self, public_id: str) -> IssuedCertificate | None: ...
+
+    def current_for(self, registration_id: int) -> IssuedCertificate | None:
+        """The certificate in force (not replaced) for a registration."""
+        ...
+
+    def count(self) -> int: ...
+
+    def replace(
+        self, public_id: str, replaced_by: str | None, revoked_at: datetime | None, reason: str | None
+    ) -> None: ...
 
 
 class AnomalyRepository(Protocol):

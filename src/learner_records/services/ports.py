@@ -13,7 +13,14 @@ from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
 from ..domain.qualifications import Qualification
-from .awarding_ports import AnomalyRepository, AwardingLog, CentreRepository, Outbox, RegistrationRepository
+from .awarding_ports import (
+    AnomalyRepository,
+    AwardingLog,
+    CentreRepository,
+    CertificateRepository,
+    Outbox,
+    RegistrationRepository,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +299,9 @@ class UnitOfWork(Protocol):
 
     @property
     def awarding_log(self) -> AwardingLog: ...
+
+    @property
+    def certificates(self) -> CertificateRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from ...domain import awarding as rules
 from ...domain.codes import VerificationCode
-from ...services.awarding_ports import Centre, QueuedMail, Registration, StoredAnomaly
-from .raw import RawSql, as_date
+from ...services.awarding_ports import Centre, IssuedCertificate, QueuedMail, Registration, StoredAnomaly
+from .raw import RawSql, as_date, as_datetime
 
 _REGISTRATION_COLUMNS = (
     "id",
@@ -29,6 +29,11 @@ _REGISTRATION_COLUMNS = (
     "removed_uln",
     "removed_on",
     "removal_reason",
+    "grade",
+    "award_date",
+    "certification_status",
+    "certification_reason",
+    "achievement_job_id",
 )
 _SELECT_REGISTRATIONS = f"SELECT {', '.join(_REGISTRATION_COLUMNS)} FROM registration"
 _SELECT_ANOMALIES = (
@@ -55,6 +60,11 @@ def _registration(row: tuple[Any, ...]) -> Registration:
         removed_uln,
         removed_on,
         reason,
+        grade,
+        award_date,
+        status,
+        status_reason,
+        job_id,
     ) = row
     details = rules.RegistrationDetails(given, family, as_date(dob), gender, postcode, uln, candidate)  # type: ignore[arg-type]
     return Registration(
@@ -68,6 +78,11 @@ def _registration(row: tuple[Any, ...]) -> Registration:
         removed_uln,
         as_date(removed_on),
         reason,
+        grade,
+        as_date(award_date),
+        status,
+        status_reason,
+        job_id,
     )
 
 
@@ -167,6 +182,11 @@ class SqlRegistrationRepository:
             r.removed_uln,
             r.removed_on,
             r.removal_reason,
+            r.grade,
+            r.award_date,
+            r.certification_status,
+            r.certification_reason,
+            r.achievement_job_id,
         ]
         return [self._raw.value(value) for value in values]
 
@@ -210,6 +230,66 @@ class SqlRegistrationRepository:
         self._raw.execute(
             f"UPDATE registration SET {', '.join(f'{c} = ?' for c in columns)}, updated_at = ? WHERE id = ?",
             (*self._values(registration), self._raw.timestamp(now), registration.id),
+        )
+
+    def with_status(self, centre_ids: Sequence[int], status: str) -> list[Registration]:
+        rows = self._raw.rows(
+            _SELECT_REGISTRATIONS + " WHERE certification_status = ? AND centre_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
+            (status, self._raw.array(list(centre_ids))),
+        )
+        return [_registration(row) for row in rows]
+
+
+class SqlCertificateRepository:
+    _COLUMNS = ("public_id", "number", "registration_id", "learner_name", "grade", "award_date", "uln_validated",
+                "issued_at", "revoked_at", "revoked_reason", "replaced_by")  # fmt: skip
+
+    def __init__(self, sql: RawSql) -> None:
+        self._raw = sql
+
+    def _one(self, where: str, params: tuple[Any, ...]) -> IssuedCertificate | None:
+        row = self._raw.first(f"SELECT {', '.join(self._COLUMNS)} FROM certificate WHERE {where}", params)
+        if row is None:
+            return None
+        public_id, number, registration_id, name, grade, award, validated, issued, revoked, reason, replaced = row
+        return IssuedCertificate(
+            public_id,
+            number,
+            registration_id,
+            name,
+            grade,
+            as_date(award),  # type: ignore[arg-type]
+            bool(validated),
+            as_datetime(issued),
+            as_datetime(revoked) if revoked else None,
+            reason,
+            replaced,
+        )
+
+    def add(self, certificate: IssuedCertificate) -> None:
+        c = certificate
+        values = (c.public_id, c.number, c.registration_id, c.learner_name, c.grade, c.award_date, c.uln_validated,
+                  c.issued_at, c.revoked_at, c.revoked_reason, c.replaced_by)  # fmt: skip
+        self._raw.execute(
+            f"INSERT INTO certificate ({', '.join(self._COLUMNS)}) VALUES ({', '.join('?' * len(self._COLUMNS))})",
+            [self._raw.value(value) for value in values],
+        )
+
+    def get(self, public_id: str) -> IssuedCertificate | None:
+        return self._one("public_id = ?", (public_id,))
+
+    def current_for(self, registration_id: int) -> IssuedCertificate | None:
+        return self._one("registration_id = ? AND replaced_by IS NULL ORDER BY issued_at DESC", (registration_id,))
+
+    def count(self) -> int:
+        row = self._raw.first("SELECT count(*) FROM certificate")
+        return int(row[0]) if row else 0
+
+    def replace(self, public_id: str, replaced_by: str | None, revoked_at: datetime | None, reason: str | None) -> None:
+        self._raw.execute(
+            "UPDATE certificate SET replaced_by = ?, revoked_at = ?, revoked_reason = ? WHERE public_id = ?",
+            (replaced_by, self._raw.timestamp(revoked_at), reason, public_id),
         )
 
 

@@ -277,9 +277,33 @@ registration = Table(
     Column("removed_uln", String(10)),  # the ULN taken off after the removal period, kept with the reason
     Column("removed_on", Date),
     Column("removal_reason", Text),
+    Column("grade", String(20)),
+    Column("award_date", Date),
+    Column("certification_status", String(12), nullable=False),  # not_sent, sent, confirmed, rejected
+    Column("certification_reason", Text),
+    Column("achievement_job_id", Integer),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_registration_centre_state", "centre_id", "uln_state"),
+    Index("ix_registration_certification", "certification_status"),
+)
+
+# A certificate is found by an unguessable public id (its QR code); a correction issues a new one and the old one
+# points to it, so the history stays.
+certificate = Table(
+    "certificate",
+    metadata,
+    Column("public_id", String(32), primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("registration_id", Integer, ForeignKey("registration.id"), nullable=False, index=True),
+    Column("learner_name", String(80), nullable=False),
+    Column("grade", String(20), nullable=False),
+    Column("award_date", Date, nullable=False),
+    Column("uln_validated", Boolean, nullable=False),
+    Column("issued_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("revoked_reason", Text),
+    Column("replaced_by", String(32)),
 )
 
 anomaly = Table(

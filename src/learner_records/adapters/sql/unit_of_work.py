@@ -12,6 +12,7 @@ from .awarding import (
     SqlAnomalyRepository,
     SqlAwardingLog,
     SqlCentreRepository,
+    SqlCertificateRepository,
     SqlOutbox,
     SqlRegistrationRepository,
 )
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
     anomalies: SqlAnomalyRepository
     outbox: SqlOutbox
     awarding_log: SqlAwardingLog
+    certificates: SqlCertificateRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         self.anomalies = SqlAnomalyRepository(sql)
         self.outbox = SqlOutbox(sql)
         self.awarding_log = SqlAwardingLog(sql)
+        self.certificates = SqlCertificateRepository(sql)
         return self
 
     def __exit__(

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ...bootstrap import Services
+from ..web import verify
 from ..worker import JobWorker
 from .errors import register_errors
 from .routes import administration, awarding, learners, plr
@@ -41,6 +42,7 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(administration.router)
     app.include_router(plr.router)
     app.include_router(awarding.router)
+    app.include_router(verify.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

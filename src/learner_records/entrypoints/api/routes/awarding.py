@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
@@ -160,3 +161,74 @@ def anomalies(
 def resolve(anomaly_id: int, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     """Resolve an anomaly; the registration is validated again at once."""
     return registration_out(services.awarding.resolve(actor, anomaly_id, body.action, body.values))
+
+
+class ResultIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grade: str
+    award_date: date
+
+
+class IdsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    registration_ids: list[int] = Field(min_length=1, max_length=10_000)
+
+
+class RevokeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def certification_out(r: Registration) -> dict[str, Any]:
+    return {
+        **registration_out(r),
+        "grade": r.grade,
+        "award_date": r.award_date.isoformat() if r.award_date else None,
+        "certification_status": r.certification_status,
+        "certification_reason": r.certification_reason,
+    }
+
+
+@router.post("/registrations/{registration_id}/result", responses=MORE)
+def record_result(registration_id: int, body: ResultIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+    """The grade and award date of a registration (the grade from the qualification's scheme)."""
+    return certification_out(services.certification.record_result(actor, registration_id, body.grade, body.award_date))
+
+
+@router.post("/certify", responses=MORE)
+def certify(body: IdsIn, actor: ActorDep, services: ServicesDep) -> list[dict[str, Any]]:
+    """Send results with validated ULNs to the PLR; each registration says sent or not sent and why."""
+    return [certification_out(r) for r in services.certification.certify(actor, body.registration_ids)]
+
+
+@router.post("/confirm", responses=MORE)
+def confirm(body: IdsIn, actor: ActorDep, services: ServicesDep) -> list[dict[str, Any]]:
+    """Read the PLR back: confirmed when the achievement arrived, rejected with the register's reason when not."""
+    return [certification_out(r) for r in services.certification.confirm(actor, body.registration_ids)]
+
+
+@router.post(
+    "/registrations/{registration_id}/certificate",
+    response_class=Response,
+    responses={**MORE, 200: {"content": {"application/pdf": {}}}},
+)
+def issue_certificate(registration_id: int, actor: ActorDep, services: ServicesDep) -> Response:
+    """Issue (or reissue, after a correction) the certificate as a PDF."""
+    certificate, document = services.certification.issue_certificate(actor, registration_id)
+    return Response(
+        document,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="certificate-{certificate.number}.pdf"',
+            "X-Certificate-Id": certificate.public_id,
+        },
+    )
+
+
+@router.post(
+    "/registrations/{registration_id}/certificate/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=MORE
+)
+def revoke_certificate(registration_id: int, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> Response:
+    """Revoke a certificate (its award was withdrawn); the public check then says so."""
+    services.certification.revoke(actor, registration_id, body.reason)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

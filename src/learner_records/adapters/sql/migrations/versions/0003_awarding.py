@@ -1,8 +1,8 @@
-"""Awarding: centres, registrations, anomalies, outbox, log
+"""Awarding: centres, registrations, anomalies, certificates, outbox, log
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-28 16:30:30.928924
+Create Date: 2026-11-28 16:43:48.330166
 """
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ def upgrade() -> None:
         sa.Column("removed_uln", sa.String(length=10), nullable=True),
         sa.Column("removed_on", sa.Date(), nullable=True),
         sa.Column("removal_reason", sa.Text(), nullable=True),
+        sa.Column("grade", sa.String(length=20), nullable=True),
+        sa.Column("award_date", sa.Date(), nullable=True),
+        sa.Column("certification_status", sa.String(length=12), nullable=False),
+        sa.Column("certification_reason", sa.Text(), nullable=True),
+        sa.Column("achievement_job_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["centre_id"], ["centre.id"], name=op.f("fk_registration_centre_id_centre")),
@@ -93,6 +98,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.create_index("ix_registration_centre_state", ["centre_id", "uln_state"], unique=False)
+        batch_op.create_index("ix_registration_certification", ["certification_status"], unique=False)
         batch_op.create_index(batch_op.f("ix_registration_uln"), ["uln"], unique=False)
 
     op.create_table(
@@ -136,8 +142,34 @@ def upgrade() -> None:
     with op.batch_alter_table("awarding_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_awarding_log_registration_id"), ["registration_id"], unique=False)
 
+    op.create_table(
+        "certificate",
+        sa.Column("public_id", sa.String(length=32), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("learner_name", sa.String(length=80), nullable=False),
+        sa.Column("grade", sa.String(length=20), nullable=False),
+        sa.Column("award_date", sa.Date(), nullable=False),
+        sa.Column("uln_validated", sa.Boolean(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.Column("revoked_reason", sa.Text(), nullable=True),
+        sa.Column("replaced_by", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["registration_id"], ["registration.id"], name=op.f("fk_certificate_registration_id_registration")
+        ),
+        sa.PrimaryKeyConstraint("public_id", name=op.f("pk_certificate")),
+        sa.UniqueConstraint("number", name=op.f("uq_certificate_number")),
+    )
+    with op.batch_alter_table("certificate", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_certificate_registration_id"), ["registration_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("certificate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_certificate_registration_id"))
+
+    op.drop_table("certificate")
     with op.batch_alter_table("awarding_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_awarding_log_registration_id"))
 
@@ -149,6 +181,7 @@ def downgrade() -> None:
     op.drop_table("anomaly")
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registration_uln"))
+        batch_op.drop_index("ix_registration_certification")
         batch_op.drop_index("ix_registration_centre_state")
 
     op.drop_table("registration")
