@@ -176,17 +176,12 @@ class AwardingService:
         with self._uow(write=True) as uow:
             centre = self._centre(uow, actor, centre_id)
             offered = uow.centres.offered(centre_id)
+            already = self._already_registered(uow, centre_id, parsed)
             for number, reference, details in parsed:
                 if reference not in offered:
-                    problems.append(
-                        RowProblem(
-                            number,
-                            "reference data",
-                            "qualification_reference",
-                            f"{reference} is not offered by centre {centre.centre_number}",
-                        )
-                    )
-                elif uow.registrations.existing(centre_id, reference, [details]):
+                    problem = f"{reference} is not offered by centre {centre.centre_number}"
+                    problems.append(RowProblem(number, "reference data", "qualification_reference", problem))
+                elif number in already:
                     problems.append(
                         RowProblem(number, "state", "given_name", "already registered on this qualification")
                     )
@@ -194,6 +189,18 @@ class AwardingService:
                     registered.append(self._store(uow, actor, centre, reference, details))
             uow.commit()
         return FileReport(tuple(registered), tuple(sorted(problems, key=lambda p: p.row)))
+
+    @staticmethod
+    def _already_registered(
+        uow: UnitOfWork, centre_id: int, parsed: list[tuple[int, str, rules.RegistrationDetails]]
+    ) -> set[int]:
+        """Row numbers whose learner is registered already: one look-up per qualification, not per row."""
+        already: set[int] = set()
+        for reference in {reference for _, reference, _ in parsed}:
+            rows = [(number, d) for number, ref, d in parsed if ref == reference]
+            found = uow.registrations.existing(centre_id, reference, [d for _, d in rows])
+            already.update(rows[index][0] for index in found)
+        return already
 
     @staticmethod
     def _unique_in_file(

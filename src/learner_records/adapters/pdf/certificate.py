@@ -84,7 +84,8 @@ class CertificateContent:
 def _reduced(path: Path) -> bytes:
     """The font cut down to the fast-path characters: a tenth of the glyphs, so each document's subsetting is quick."""
     font = ttLib.TTFont(path, recalcTimestamp=False)
-    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, name_IDs=["*"], layout_features=[])
+    options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, name_IDs=["*"], layout_features=[],
+                                 glyph_names=True)
     # fpdf2 drops the layout tables from what it embeds anyway (it does not shape text unless asked to)
     options.drop_tables += ["GDEF", "GPOS", "GSUB", "hdmx", "FFTM", "MATH"]
     subsetter = ftsubset.Subsetter(options)
@@ -130,7 +131,7 @@ class _FontSet:
         for style, (template, raw) in self._for(texts).items():
             font = copy.copy(template)
             font.i = len(pdf.fonts) + 1
-            font.ttfont = ttLib.TTFont(BytesIO(raw), recalcTimestamp=False, lazy=True)
+            font.ttfont = ttLib.TTFont(BytesIO(raw), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
             font.subset = SubsetMap(font)
             font.missing_glyphs = []
             font.biggest_size_pt = 0
