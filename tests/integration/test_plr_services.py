@@ -69,7 +69,8 @@ def test_a_verified_achievement_reaches_the_plr(services: Services, world: dict[
     result = plr(services, world["school"], world["learner"])
     assert result.code == ResponseCode.EXACT_MATCH
     assert [(e.subject_code, e.grade, e.subject, e.level, e.credits) for e in result.events] == [
-        ("601/8675/3", "Merit", "Certificate in Digital Skills", "Level 2", 13)]
+        ("601/8675/3", "Merit", "Certificate in Digital Skills", "Level 2", 13)
+    ]
     assert result.events[0].provider_name == "school org"
 
 
@@ -83,15 +84,19 @@ def test_rows_whose_learner_does_not_match_never_reach_the_plr(services: Service
 
 def test_each_kind_of_error_is_counted_and_explained(services: Services, world: dict[str, Any]) -> None:
     learner = world["learner"]
-    job = submit(services, world["northgate"], [
-        row(learner, AchievementAwardDate="2026-02-30"),
-        row(learner, UnitOrQualificationReferenceNumber="603/0000/1"),
-        row(learner, Grade="A*"),
-        row(learner, Action=2, UnitOrQualificationReferenceNumber="K/501/5773", Grade="Achieved"),
-        row(learner, AchievementAwardDate="2001-01-01"),
-        row(learner),
-        row(learner, Action=4),
-    ])
+    job = submit(
+        services,
+        world["northgate"],
+        [
+            row(learner, AchievementAwardDate="2026-02-30"),
+            row(learner, UnitOrQualificationReferenceNumber="603/0000/1"),
+            row(learner, Grade="A*"),
+            row(learner, Action=2, UnitOrQualificationReferenceNumber="K/501/5773", Grade="Achieved"),
+            row(learner, AchievementAwardDate="2001-01-01"),
+            row(learner),
+            row(learner, Action=4),
+        ],
+    )
     assert job.counters == {"field_error": 3, "business_error": 3, "created": 1, "successful_final": 1}
     reasons = services.achievements.error_file(world["northgate"], job.id).splitlines()
     assert len(reasons) == 1 + 6
@@ -250,3 +255,15 @@ def test_only_a_waiting_job_can_be_cancelled_and_it_then_never_runs(services: Se
     done = submit(services, world["northgate"], [row(world["learner"], Grade="Pass")])
     with pytest.raises(Conflict, match="only a waiting job"):
         services.achievements.cancel(world["northgate"], done.id)
+
+
+def test_rows_of_one_job_build_on_each_other(services: Services, world: dict[str, Any]) -> None:
+    learner = world["learner"]
+    job = submit(
+        services,
+        world["northgate"],
+        [row(learner, Status="P"), row(learner, Action=2, Grade="Pass", Status="P"), row(learner, Action=5)],
+    )
+    assert (job.counters["created"], job.counters["updated"], job.counters["promoted"]) == (1, 1, 1)
+    events = plr(services, world["school"], learner).events
+    assert [(e.grade, e.status.value) for e in events] == [("Pass", "F")]

@@ -180,6 +180,7 @@ class _ChunkWork:
         self.uow = uow
         self.job = job
         self.now = now
+        self.new_events: dict[AchievementKey, LearningEvent] = {}
 
     def apply(self, rows: Sequence[JobRow], counters: dict[str, int]) -> list[JobRow]:
         today = self.now.date()
@@ -202,6 +203,7 @@ class _ChunkWork:
             if isinstance(achievement, Achievement) and outcome is not Outcome.LEARNER_ERROR:
                 read.add(achievement.uln)
             done.append(replace(row, outcome=outcome.value, message=message or None))
+        self.uow.events.add_many(list(self.new_events.values()))
         org, user = self.job.organisation_id, self.job.user_name
         self.uow.access_log.record([AccessEntry(self.now, org, user, "submit_achievement", u) for u in sorted(read)])
         return done
@@ -247,7 +249,7 @@ class _ChunkWork:
         if applied.event is not None:
             event = applied.event
             if event.id is None:
-                event = replace(event, id=self.uow.events.add(event))
+                self.new_events[key] = event  # inserted together at the end of the chunk
             else:
                 self.uow.events.update(event)
             current[key] = event

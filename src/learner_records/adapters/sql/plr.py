@@ -122,6 +122,13 @@ class SqlLearningEventRepository:
         assert row is not None  # RETURNING of an INSERT always answers
         return int(row[0])
 
+    def add_many(self, events: Sequence[LearningEvent]) -> None:
+        columns = _EVENT_COLUMNS[1:]
+        self._raw.execute_many(
+            f"INSERT INTO learning_event ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [self._values(event)[1:] for event in events],
+        )
+
     def update(self, event: LearningEvent) -> None:
         columns = _EVENT_COLUMNS[1:]
         values = self._values(event)
