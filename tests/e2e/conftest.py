@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 import uvicorn
+from typer.testing import CliRunner
 
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor, OrganisationKind
 from learner_records.entrypoints.api.app import create_app
+from learner_records.entrypoints.cli import app as cli_app
+from learner_records.entrypoints.cli import context as cli_context
 
 
 def free_port() -> int:
@@ -64,3 +67,20 @@ def server(services: Services, operator: Actor) -> Iterator[LiveServer]:
         client.close()
     uv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The command line over a fresh database (the CLI reads its settings from the environment)."""
+    monkeypatch.setenv("LEARNER_RECORDS_DATABASE_URL", database_url)
+    cli_context.services.cache_clear()
+    yield CliRunner()
+    engine = cli_context.services().engine
+    if engine is not None:
+        engine.dispose()
+    cli_context.services.cache_clear()
+
+
+def run(cli: CliRunner, *args: str) -> tuple[int, str]:
+    result = cli.invoke(cli_app, list(args))
+    return result.exit_code, result.output

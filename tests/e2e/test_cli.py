@@ -4,32 +4,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from learner_records.entrypoints.cli import app
-from learner_records.entrypoints.cli import context as cli_context
+from .conftest import run
 
 CLI = [sys.executable, "-m", "learner_records"]
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("LEARNER_RECORDS_DATABASE_URL", database_url)
-    cli_context.services.cache_clear()
-    yield CliRunner()
-    engine = cli_context.services().engine
-    if engine is not None:
-        engine.dispose()
-    cli_context.services.cache_clear()
-
-
-def run(cli: CliRunner, *args: str) -> tuple[int, str]:
-    result = cli.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def register(cli: CliRunner, *extra: str) -> str:

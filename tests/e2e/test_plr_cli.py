@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from learner_records.entrypoints.cli import app
 from learner_records.entrypoints.cli import context as cli_context
 from learner_records.services.awarding_ports import Centre
+
+from .conftest import run
 
 CATALOGUE = (
     "reference,title,qualification_type,level,credits,awarding_organisation_name,awarding_organisation_ukprn,"
@@ -18,22 +17,6 @@ CATALOGUE = (
     "601/86753,Broken,Certificate,Level 2,13,Northgate Awards,10090001,yes,Pass\n"
 )
 ACHIEVEMENTS_HEADER = "Uln,GivenName,FamilyName,ProviderUkprn,UnitOrQualificationReferenceNumber,AchievementAwardDate,"
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("LEARNER_RECORDS_DATABASE_URL", database_url)
-    cli_context.services.cache_clear()
-    yield CliRunner()
-    engine = cli_context.services().engine
-    if engine is not None:
-        engine.dispose()
-    cli_context.services.cache_clear()
-
-
-def run(cli: CliRunner, *args: str) -> tuple[int, str]:
-    result = cli.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def test_the_plr_journey_from_the_command_line(cli: CliRunner, tmp_path: Path) -> None:
