@@ -4,10 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from learner_records.domain.awarding import AnomalyKind, UlnState
 
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor, OrganisationKind
+from learner_records.domain.awarding import AnomalyKind, UlnState
 from learner_records.domain.errors import InsufficientAccess, InvalidFields, NotFound
 from tests.conftest import MovableClock
 from tests.factories import details
@@ -154,3 +154,25 @@ def test_the_deadline_counts_from_registration(services: Services, world: dict[s
     (view,) = services.awarding.anomalies(world["ao"])
     assert view.stored.anomaly.removal_date == (clock.now() - timedelta(days=3)).date() + timedelta(days=28)
     assert view.days_left == 25
+
+
+def test_a_registration_body_centre_obtains_a_uln_finding_first(
+    services: Services, world: dict[str, Any], operator: Actor
+) -> None:
+    found = services.awarding.register(world["ao"], world["centre"].id, "601/8675/3", registration(world, uln=""))
+    assert found.uln_state is UlnState.NONE
+    assert services.awarding.obtain_uln(world["ao"], found.id).details.uln == world["learner"].uln
+    new = services.awarding.register(
+        world["ao"], world["centre"].id, "601/8675/3", registration(world, uln="", given_name="Oisín", gender="1")
+    )
+    obtained = services.awarding.obtain_uln(world["ao"], new.id)
+    assert obtained.details.uln not in (None, world["learner"].uln)
+    assert obtained.uln_state is UlnState.VALIDATED
+
+
+def test_a_centre_that_is_not_a_registration_body_obtains_no_uln(services: Services, world: dict[str, Any]) -> None:
+    other = services.awarding.add_centre(world["ao"], "C002", "Evening Classes", None, False, None)
+    services.awarding.offer(world["ao"], other.id, ["601/8675/3"])
+    found = services.awarding.register(world["ao"], other.id, "601/8675/3", registration(world, uln=""))
+    with pytest.raises(InsufficientAccess):
+        services.awarding.obtain_uln(world["ao"], found.id)

@@ -15,7 +15,8 @@ from typing import Protocol
 from ..domain import awarding as rules
 from ..domain.access import Actor, OrganisationKind
 from ..domain.errors import Conflict, InsufficientAccess, InvalidField, InvalidFields, NotFound
-from ..domain.matching import VerificationQuery
+from ..domain.learner import parse_details
+from ..domain.matching import Demographics, VerificationQuery
 from .awarding_ports import Centre, Registration, StoredAnomaly
 from .gateway import LrsGateway
 from .ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -216,6 +217,56 @@ class AwardingService:
             seen[key] = number
             unique.append((number, reference, d))
         return unique
+
+    def obtain_uln(self, actor: Actor, registration_id: int) -> Registration:
+        """For a learner without a ULN at a centre that is a learner registration body: find the learner on the
+        register first, and register them for a new ULN only when nothing matches."""
+        with self._uow() as uow:
+            registration = uow.registrations.get(registration_id)
+            if registration is None:
+                raise NotFound(f"No registration {registration_id}")
+            centre = self._centre(uow, actor, registration.centre_id)
+            body = uow.organisations.by_ukprn(centre.ukprn) if centre.ukprn else None
+        d = registration.details
+        if d.uln is not None:
+            raise Conflict("This registration has a ULN already")
+        if not centre.is_lrb or body is None or body.kind is not OrganisationKind.LEARNER_REGISTRATION_BODY:
+            raise InsufficientAccess("Only a centre that is a learner registration body may obtain new ULNs")
+        if d.postcode is None:
+            raise InvalidField("postcode", "is missing", "the register needs a postcode to find or register a learner")
+        gateway = self._gateway_for(
+            Actor(body.kind, f"{actor.user_name} for centre {centre.centre_number}", body.id, body.ukprn)
+        )
+        found = gateway.find(Demographics(d.given_name, d.family_name, d.date_of_birth, d.gender, d.postcode))
+        if found.code in ("WSRC0004", "WSRC0022"):
+            uln = found.ulns[0]
+        elif found.code == "WSRC0001":
+            uln = gateway.register(
+                parse_details(
+                    {
+                        "given_name": d.given_name,
+                        "family_name": d.family_name,
+                        "date_of_birth": d.date_of_birth,
+                        "gender": d.gender,
+                        "postcode": d.postcode,
+                        "verification_type": 1,
+                        "ability_to_share": 1,
+                    }
+                )
+            )
+        else:
+            raise Conflict(f"The register has possible matches ({found.code}): check the learner's details first")
+        with self._uow(write=True) as uow:
+            now = self._clock.now()
+            updated = replace(registration, details=replace(d, uln=uln), uln_state=rules.UlnState.PENDING)
+            uow.registrations.save(updated, now)
+            uow.awarding_log.record(now, actor.organisation_id, actor.user_name, "obtain_uln", registration_id)
+            uow.commit()
+        self.validate(actor)
+        with self._uow() as uow:
+            after = uow.registrations.get(registration_id)
+        assert after is not None
+        return after
 
     # --- validation and anomalies ----------------------------------------------------------------------------
 
