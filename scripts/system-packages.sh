@@ -2,12 +2,14 @@
 # Install the Debian packages the app and its tests use, when they are missing:
 #   fonts-dejavu-core  the Unicode font PDFs are written in (names such as Siobhán Ó Briain, Łukasz Żółć)
 #   poppler-utils      pdftotext and pdftoppm, with which the tests read the PDFs back
+#   zbar-tools         zbarimg, with which the tests decode certificate QR codes
 #   postgresql-15      the server the tests start (see with-postgres.sh); only with --tests
 set -euo pipefail
 wanted=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || wanted+=(fonts-dejavu-core)
 if [ "${1:-}" = "--tests" ]; then
   command -v pdftotext >/dev/null || wanted+=(poppler-utils)
+  command -v zbarimg >/dev/null || wanted+=(zbar-tools)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || wanted+=(postgresql-15)
 fi
 [ ${#wanted[@]} -eq 0 ] && exit 0

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from .adapters.lrs_gateway.in_process import InProcessGateway
+from .adapters.mail.smtp import OutgoingMail, SmtpMailer
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
@@ -25,6 +26,24 @@ from .services.organisations import OrganisationService
 from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
 from .services.records import RecordsService
 from .services.register import RegisterService
+
+
+class SmtpPort:
+    """The awarding side's mail port over the SMTP adapter."""
+
+    def __init__(self, smtp: SmtpMailer) -> None:
+        self._smtp = smtp
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self._smtp.send(OutgoingMail(to, subject, body))
+
+
+def make_mailer(settings: Settings) -> Mailer | None:
+    if not settings.smtp_host:
+        return None
+    smtp = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender, settings.smtp_username or None,
+                      settings.smtp_password or None, settings.smtp_starttls)  # fmt: skip
+    return SmtpPort(smtp)
 
 
 class SystemClock:
@@ -93,4 +112,5 @@ def bootstrap(
         awarding=awarding,
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
         engine=engine,
+        mailer=make_mailer(settings),
     )

@@ -20,6 +20,12 @@ class Settings:
     duplicate_threshold: float = 0.0  # 0 means the matcher's own default
     public_url: str = "http://127.0.0.1:8000"  # where certificate QR codes point
     removal_days: int = 28  # an anomaly unresolved this long after registration costs the registration its ULN
+    smtp_host: str = ""  # empty: mail waits in the outbox
+    smtp_port: int = 25
+    smtp_sender: str = "learner-records <noreply@localhost>"
+    smtp_username: str = ""
+    smtp_password: str = ""  # from the environment only, never the repository
+    smtp_starttls: bool = False
     log_level: str = "INFO"
 
     @classmethod
@@ -31,6 +37,9 @@ class Settings:
             if raw is None:
                 continue
             kind = type(getattr(cls(), field.name))
+            if kind is bool:
+                values[field.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                continue
             try:
                 values[field.name] = kind(raw)
             except ValueError:

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
-from learner_records.bootstrap import Services
+from learner_records.adapters.mail.smtp import SmtpMailer
+from learner_records.bootstrap import Services, SmtpPort
 from learner_records.domain.access import Actor, OrganisationKind
 from learner_records.domain.awarding import AnomalyKind, UlnState
 from learner_records.domain.errors import InsufficientAccess, InvalidFields, NotFound
@@ -19,15 +28,33 @@ QUALIFICATION = {
 }  # fmt: skip
 
 
-class SentMail:
-    def __init__(self, fail: bool = False) -> None:
-        self.fail = fail
-        self.messages: list[tuple[str, str, str]] = []
+@dataclass
+class Inbox:
+    """A real SMTP server's side: every message it accepted."""
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        if self.fail:
-            raise ConnectionRefusedError("the mail server is down")
-        self.messages.append((to, subject, body))
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        assert isinstance(envelope.original_content, bytes)
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
 
 
 @pytest.fixture
@@ -105,17 +132,20 @@ def test_an_unresolved_anomaly_loses_its_uln_after_28_days_and_only_once(
 
 
 def test_mail_waits_in_the_outbox_until_the_server_takes_it(
-    services: Services, world: dict[str, Any], clock: MovableClock
+    services: Services, world: dict[str, Any], clock: MovableClock, smtp_server: tuple[Inbox, int]
 ) -> None:
+    inbox, port = smtp_server
     services.awarding.register(world["ao"], world["centre"].id, "601/8675/3", registration(world, uln="1000000043"))
     services.awarding.validate(world["ao"])
-    down = SentMail(fail=True)
+    down = SmtpPort(SmtpMailer("127.0.0.1", free_port(), "noreply@northgate.test", timeout=2))
     assert services.awarding.deliver_mail(down) == (0, 1)
-    up = SentMail()
+    up = SmtpPort(SmtpMailer("127.0.0.1", port, "noreply@northgate.test"))
     assert services.awarding.deliver_mail(up) == (0, 0)  # retried later, not at once
     clock.advance(minutes=11)
     assert services.awarding.deliver_mail(up) == (1, 0)
-    assert up.messages[0][0] == "exams@riverside.test" and "ULN anomaly" in up.messages[0][1]
+    (message,) = inbox.messages
+    assert message["To"] == "exams@riverside.test" and "ULN anomaly" in message["Subject"]
+    assert "Katherine Smith-Jones" in message.get_content()
 
 
 def test_a_file_is_checked_in_stages_and_good_rows_are_registered(services: Services, world: dict[str, Any]) -> None:
