@@ -74,3 +74,8 @@ def test_the_awarding_journey_from_the_command_line(cli: CliRunner, tmp_path: Pa
     code, output = run(cli, "awarding", "resolve", str(anomaly["id"]), "--ao", "10090001")
     assert code == 0 and "validated" in output
     assert "removed 0 ULNs" in run(cli, "awarding", "sweep")[1]
+
+
+def test_the_demo_catalogue_loads_from_the_command_line(cli: CliRunner) -> None:
+    code, output = run(cli, "qualifications", "demo")
+    assert code == 0 and "saved 42 catalogue entries" in output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +40,15 @@ def import_catalogue(file: Path) -> None:
     for number, problem in report.errors:
         console.print(f"  row {number}: {problem}", markup=False)
     raise typer.Exit(1 if report.errors else 0)
+
+
+@qualifications_app.command("demo")
+@reporting
+def import_demo_catalogue() -> None:
+    """Load the demo catalogue that ships with learner-records (invented titles and numbers in real formats)."""
+    text = resources.files("learner_records.data").joinpath("qualifications.csv").read_text(encoding="utf-8")
+    report = services().records.import_catalogue(operator(), csv_rows(io.StringIO(text)))
+    console.print(f"saved {report.saved} catalogue entries")
 
 
 def _read(uln: str, given: str, family: str, dob: str | None) -> PlrResult:
