@@ -267,3 +267,18 @@ def test_rows_of_one_job_build_on_each_other(services: Services, world: dict[str
     assert (job.counters["created"], job.counters["updated"], job.counters["promoted"]) == (1, 1, 1)
     events = plr(services, world["school"], learner).events
     assert [(e.grade, e.status.value) for e in events] == [("Pass", "F")]
+
+
+def test_a_learner_sees_who_looked_at_their_record(services: Services, world: dict[str, Any]) -> None:
+    learner = world["learner"]
+    plr(services, world["school"], learner)
+    me = Actor(OrganisationKind.LEARNER, "learner", uln=learner.uln)
+    page = services.records.my_access_history(me)
+    assert [(r.action, r.organisation_name) for r in page.records] == [
+        ("read_plr", "school org"),
+        ("register", "school org"),
+    ]
+    with pytest.raises(InsufficientAccess):
+        services.records.read_plr(me, VerificationQuery(learner.uln, "Siobhán", "Ó Briain"))
+    with pytest.raises(InsufficientAccess):
+        services.records.my_access_history(world["school"])

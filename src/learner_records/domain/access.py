@@ -12,6 +12,7 @@ class OrganisationKind(StrEnum):
     LEARNER_REGISTRATION_BODY = "learner_registration_body"
     AWARDING_ORGANISATION = "awarding_organisation"
     REGISTER_ADMINISTRATOR = "register_administrator"
+    LEARNER = "learner"  # a learner acting on their own record (not an organisation)
 
 
 class Operation(StrEnum):
@@ -30,6 +31,7 @@ class Operation(StrEnum):
     SUBMIT_ACHIEVEMENTS = "submit_achievements"
     CHALLENGE = "challenge"
     MANAGE_CATALOGUE = "manage_catalogue"
+    READ_OWN_RECORD = "read_own_record"
 
 
 _LRB = frozenset(
@@ -62,7 +64,8 @@ _AO = frozenset(
 RIGHTS: dict[OrganisationKind, frozenset[Operation]] = {
     OrganisationKind.LEARNER_REGISTRATION_BODY: _LRB,
     OrganisationKind.AWARDING_ORGANISATION: _AO,
-    OrganisationKind.REGISTER_ADMINISTRATOR: frozenset(Operation),
+    OrganisationKind.REGISTER_ADMINISTRATOR: frozenset(Operation) - {Operation.READ_OWN_RECORD},
+    OrganisationKind.LEARNER: frozenset({Operation.READ_OWN_RECORD}),
 }
 
 
@@ -74,6 +77,7 @@ class Actor:
     user_name: str
     organisation_id: int | None = None
     ukprn: str | None = None
+    uln: str | None = None  # a learner's own ULN, when the actor is the learner
 
     def may(self, operation: Operation) -> bool:
         return operation in RIGHTS[self.kind]

@@ -48,6 +48,8 @@ class OrganisationService:
         self, actor: Actor, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None = None
     ) -> NewOrganisation:
         actor.require(Operation.MANAGE_ORGANISATIONS)
+        if kind is OrganisationKind.LEARNER:
+            raise InvalidField("kind", "learner is not a kind of organisation", "an organisation kind")
         check_organisation_fields(ukprn, name, organisation_ref)
         with self._uow(write=True) as uow:
             if uow.organisations.by_ukprn(ukprn) is not None:

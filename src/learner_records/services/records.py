@@ -117,6 +117,20 @@ class RecordsService:
             uow.commit()
         return AuditPage(ResponseCode.EXACT_MATCH, tuple(records), page, AUDIT_PAGE_SIZE, total)
 
+    def my_access_history(self, actor: Actor, page: int = 1) -> AuditPage:
+        """A learner's own view: who looked at or changed their record, and when."""
+        actor.require(Operation.READ_OWN_RECORD)
+        if actor.uln is None or page < 1:
+            raise InvalidField("page" if actor.uln else "uln", "is not usable", "a signed-in learner, pages from 1")
+        with self._uow() as uow:
+            learner = uow.learners.get(actor.uln)
+            if learner is None:
+                raise NotFound("Your record is not on the register")
+            learner = resolve_master(uow.learners, learner)
+            offset = (page - 1) * AUDIT_PAGE_SIZE
+            records, total = uow.access_history.for_ulns([learner.uln, *learner.linked_ulns], offset, AUDIT_PAGE_SIZE)
+        return AuditPage(ResponseCode.EXACT_MATCH, tuple(records), page, AUDIT_PAGE_SIZE, total)
+
     def raise_challenge(self, actor: Actor, event_id: int, reason: str) -> DataChallenge:
         """Challenge an event as wrong: it shows "under data challenge" until its awarding organisation answers."""
         actor.require(Operation.CHALLENGE)
