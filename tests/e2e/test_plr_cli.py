@@ -74,6 +74,17 @@ def test_the_awarding_journey_from_the_command_line(cli: CliRunner, tmp_path: Pa
     code, output = run(cli, "awarding", "resolve", str(anomaly["id"]), "--ao", "10090001")
     assert code == 0 and "validated" in output
     assert "removed 0 ULNs" in run(cli, "awarding", "sweep")[1]
+    results = tmp_path / "results.csv"
+    results.write_text("registration_id,grade,award_date\n1,Merit,2026-07-01\n1,A*,2026-07-01\n", encoding="utf-8")
+    code, output = run(cli, "awarding", "results", str(results), "--ao", "10090001")
+    assert code == 1 and "row 3" in output and "grade scheme" in output
+    code, output = run(cli, "awarding", "certify", "1", "--ao", "10090001")
+    assert "registration 1: sent" in output
+    run(cli, "achievements", "work")
+    assert "registration 1: confirmed" in run(cli, "awarding", "confirm", "1", "--ao", "10090001")[1]
+    pdf = tmp_path / "certificate.pdf"
+    code, output = run(cli, "awarding", "certificate", "1", "--ao", "10090001", "--out", str(pdf))
+    assert code == 0 and pdf.read_bytes().startswith(b"%PDF") and "/verify/" in output
 
 
 def test_the_demo_catalogue_loads_from_the_command_line(cli: CliRunner) -> None:

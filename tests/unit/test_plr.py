@@ -91,7 +91,7 @@ def stored(**changes: object) -> LearningEvent:
     """The event the standard achievement created earlier, as the repository hands it back."""
     created = apply_achievement(achievement(), None, QUALIFICATION, BIRTH, AO_ID, PROVIDER, LOADED).event
     assert created is not None
-    return replace(created, id=41, **changes)
+    return replace(created, **{"id": 41, **changes})
 
 
 ACTIVE = stored()
@@ -103,7 +103,8 @@ PROVISIONAL = stored(status=EventStatus.PROVISIONAL)
 
 
 def test_a_complete_row_becomes_an_achievement_with_every_field_checked() -> None:
-    parsed = parse_achievement(row(Uln="1026 893 096", ProviderUkprn="abc12345", UnitOrQualificationReferenceNumber=" k/501/5773 "), TODAY)  # fmt: skip
+    raw = row(Uln="1026 893 096", ProviderUkprn="abc12345", UnitOrQualificationReferenceNumber=" k/501/5773 ")
+    parsed = parse_achievement(raw, TODAY)
     assert parsed == Achievement(
         uln="1026893096",
         given_name="Siobhán",
@@ -125,8 +126,9 @@ def test_a_complete_row_becomes_an_achievement_with_every_field_checked() -> Non
 
 
 def test_the_optional_fields_may_be_left_out() -> None:
-    raw = {key: ROW[key] for key in ("Uln", "GivenName", "FamilyName", "ProviderUkprn",
-                                     "UnitOrQualificationReferenceNumber", "AchievementAwardDate", "Action")}  # fmt: skip
+    mandatory = ("Uln", "GivenName", "FamilyName", "ProviderUkprn", "UnitOrQualificationReferenceNumber",
+                 "AchievementAwardDate", "Action")  # fmt: skip
+    raw = {key: ROW[key] for key in mandatory}
     parsed = parse_achievement(raw, TODAY)
     assert (parsed.status, parsed.action_date, parsed.grade, parsed.date_of_birth, parsed.gender, parsed.postcode) == (
         EventStatus.FINAL, TODAY, None, None, None, None)  # fmt: skip
@@ -186,7 +188,9 @@ def test_a_missing_mandatory_field_is_named(field: str) -> None:
     assert {problem.field for problem in problems_of(row(**{field: "  "}))} == {field}
 
 
-@pytest.mark.xfail(strict=True, reason="a blank Uln is reported twice: 'is missing' and then 'is empty' from the ULN rule")
+@pytest.mark.xfail(
+    strict=True, reason="a blank Uln is reported twice: 'is missing' and then 'is empty' from the ULN rule"
+)
 def test_a_missing_uln_is_reported_once() -> None:
     assert [str(problem) for problem in problems_of(row(Uln=""))] == ["Uln: is missing (mandatory)"]
 
@@ -345,7 +349,9 @@ def test_withdrawing_an_active_event_marks_it_withdrawn() -> None:
 
 
 def test_withdrawing_a_withdrawn_event_again_is_unchanged() -> None:
-    assert apply(achievement(action=Action.WITHDRAW), WITHDRAWN) == Applied(Outcome.UNCHANGED, None, "already withdrawn")
+    assert apply(achievement(action=Action.WITHDRAW), WITHDRAWN) == Applied(
+        Outcome.UNCHANGED, None, "already withdrawn"
+    )
 
 
 def test_withdrawing_a_provisional_event_marks_it_withdrawn() -> None:
@@ -371,7 +377,9 @@ def test_promoting_a_provisional_event_makes_it_final() -> None:
 
 
 def test_promoting_a_final_event_is_unchanged() -> None:
-    assert apply(achievement(action=Action.PROMOTE_TO_FINAL), ACTIVE) == Applied(Outcome.UNCHANGED, None, "already final")
+    assert apply(achievement(action=Action.PROMOTE_TO_FINAL), ACTIVE) == Applied(
+        Outcome.UNCHANGED, None, "already final"
+    )
 
 
 def test_promoting_a_withdrawn_event_is_a_business_error() -> None:

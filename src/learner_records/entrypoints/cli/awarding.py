@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ...domain.access import Actor
-from ...domain.errors import NotFound
+from ...domain.errors import LearnerRecordsError, NotFound
+from ...domain.learner import parse_date
 from ..files import csv_rows
 from .context import operator, services
 from .errors import reporting
@@ -95,3 +96,46 @@ def sweep() -> None:
     """Send due reminders and remove ULNs whose anomaly outlived the removal period (the server runs it too)."""
     report = services().awarding.sweep()
     console.print(f"removed {len(report.removed)} ULNs, sent {report.reminders} reminders")
+
+
+@awarding_app.command("results")
+@reporting
+def results(file: Path, ao: Ao) -> None:
+    """Record results from a CSV (registration_id, grade, award_date); every bad row is listed."""
+    actor = _acting(ao)
+    problems = 0
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        for number, row in enumerate(csv_rows(stream, required=("registration_id", "grade", "award_date")), start=2):
+            try:
+                award_date = parse_date(row["award_date"], "award_date")
+                services().certification.record_result(actor, int(row["registration_id"]), row["grade"], award_date)
+            except (LearnerRecordsError, ValueError) as error:
+                problems += 1
+                console.print(f"  row {number}: {error}", markup=False)
+    console.print(f"recorded results; {problems} rows refused")
+    raise typer.Exit(1 if problems else 0)
+
+
+@awarding_app.command("certify")
+@reporting
+def certify(ao: Ao, ids: Annotated[list[int], typer.Argument(help="Registration ids")]) -> None:
+    """Send the results of validated ULNs to the PLR; then run `awarding confirm` to read them back."""
+    for r in services().certification.certify(_acting(ao), ids):
+        console.print(f"registration {r.id}: {r.certification_status} {r.certification_reason or ''}".rstrip())
+
+
+@awarding_app.command("confirm")
+@reporting
+def confirm(ao: Ao, ids: Annotated[list[int], typer.Argument(help="Registration ids")]) -> None:
+    """Read the PLR back for sent results: confirmed, or rejected with the reason."""
+    for r in services().certification.confirm(_acting(ao), ids):
+        console.print(f"registration {r.id}: {r.certification_status} {r.certification_reason or ''}".rstrip())
+
+
+@awarding_app.command("certificate")
+@reporting
+def certificate(registration_id: int, ao: Ao, out: Annotated[Path, typer.Option(help="PDF file to write")]) -> None:
+    """Issue (or reissue) the certificate of a registration as a PDF."""
+    issued, document = services().certification.issue_certificate(_acting(ao), registration_id)
+    out.write_bytes(document)
+    console.print(f"certificate {issued.number} written to {out}; public check at /verify/{issued.public_id}")
