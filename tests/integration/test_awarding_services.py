@@ -5,7 +5,7 @@ import email.policy
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -206,3 +206,31 @@ def test_a_centre_that_is_not_a_registration_body_obtains_no_uln(services: Servi
     found = services.awarding.register(world["ao"], other.id, "601/8675/3", registration(world, uln=""))
     with pytest.raises(InsufficientAccess):
         services.awarding.obtain_uln(world["ao"], found.id)
+
+
+def test_a_result_the_register_refuses_is_rejected_with_the_reason(services: Services, world: dict[str, Any]) -> None:
+    registered = services.awarding.register(world["ao"], world["centre"].id, "601/8675/3", registration(world))
+    services.awarding.validate(world["ao"])
+    services.certification.record_result(world["ao"], registered.id, "Merit", clock_day(services))
+    learner = world["learner"]
+    services.register.update(world["school"], learner.uln, 1,
+                             details(family_name="Smith-Jones-Walsh", given_name="Katherine"))  # fmt: skip
+    (sent,) = services.certification.certify(world["ao"], [registered.id])
+    assert sent.certification_status == "sent"
+    services.achievements.run_pending()
+    (checked,) = services.certification.confirm(world["ao"], [registered.id])
+    assert checked.certification_status == "rejected"
+    assert checked.certification_reason and "not on the PLR" in checked.certification_reason
+
+
+def test_a_result_without_a_validated_uln_is_not_sent(services: Services, world: dict[str, Any]) -> None:
+    registered = services.awarding.register(world["ao"], world["centre"].id, "601/8675/3",
+                                            registration(world, uln="1000000043"))  # fmt: skip
+    services.awarding.validate(world["ao"])
+    services.certification.record_result(world["ao"], registered.id, "Pass", clock_day(services))
+    (outcome,) = services.certification.certify(world["ao"], [registered.id])
+    assert (outcome.certification_status, outcome.certification_reason) == ("not_sent", "the ULN is not validated")
+
+
+def clock_day(services: Services) -> date:
+    return services.clock.now().date()
