@@ -150,11 +150,6 @@ def test_every_catalogue_problem_is_reported_at_once() -> None:
     assert [problem.field for problem in found] == ["reference", "title", "level", "credits", "regulated", "grades"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="credits are checked with str.isdigit(), which is true for '²', and int('²') then raises ValueError "
-    "instead of an InvalidField",
-)
 def test_credits_written_with_a_superscript_digit_are_a_field_problem_not_a_crash() -> None:
     assert [problem.field for problem in problems_of(row(credits="²"))] == ["credits"]
 

@@ -67,7 +67,7 @@ class Achievement:
     award_date: date
     action: Action
     action_date: date
-    status: EventStatus = EventStatus.FINAL
+    status: EventStatus | None = None  # None: not sent (a new event is final; a change keeps the stored status)
     grade: str | None = None
     date_of_birth: date | None = None
     gender: int | None = None
@@ -130,11 +130,12 @@ def _check(problems: list[InvalidField], function: object, *args: object) -> obj
 def parse_achievement(raw: Mapping[str, object], today: date) -> Achievement:
     """Check an achievement row's fields (protocol element names as keys); every problem at once."""
     problems: list[InvalidField] = []
-    uln = _check(problems, validate_uln, _required(raw, "Uln", problems), "Uln")
+    uln_text = _required(raw, "Uln", problems)
+    uln = _check(problems, validate_uln, uln_text, "Uln") if uln_text else None
     given = _required(raw, "GivenName", problems)
     family = _required(raw, "FamilyName", problems)
     provider = _required(raw, "ProviderUkprn", problems)
-    if provider and not (len(provider) == 8 and provider.isalnum()):
+    if provider and not (len(provider) == 8 and provider.isascii() and provider.isalnum()):
         problems.append(InvalidField("ProviderUkprn", f"{provider!r} is not a UKPRN", _UKPRN_RULE))
     reference = normalise_reference(_required(raw, "UnitOrQualificationReferenceNumber", problems))
     if reference:
@@ -149,13 +150,15 @@ def parse_achievement(raw: Mapping[str, object], today: date) -> Achievement:
     except ValueError:
         problems.append(InvalidField("Action", f"{raw.get('Action')!r} is not an action", "1 create, 2 update, "
                                      "3 withdraw, 4 reinstate, 5 promote provisional to final"))  # fmt: skip
-    status = EventStatus.FINAL
-    status_text = (_optional(raw, "Status") or "F").upper()
-    if status_text not in ("F", "P"):
+    status: EventStatus | None = None
+    status_text = (_optional(raw, "Status") or "").upper()
+    if status_text and status_text not in ("F", "P"):
         problems.append(InvalidField("Status", f"{status_text!r} is not F or P", "F final or P provisional"))
-    else:
+    elif status_text:
         status = EventStatus(status_text)
-    dob = _check(problems, parse_date, raw["DateofBirth"], "DateofBirth") if _optional(raw, "DateofBirth") else None
+    # the protocol types DateofBirth as a date-time, like the award date: its time part says nothing
+    dob_text = (_optional(raw, "DateofBirth") or "")[:10]
+    dob = _check(problems, parse_date, dob_text, "DateofBirth") if dob_text else None
     gender = _check(problems, parse_gender, raw["Gender"]) if _optional(raw, "Gender") else None
     postcode = _check(problems, parse_postcode, raw["LearnerPostcode"], "LearnerPostcode") if _optional(
         raw, "LearnerPostcode") else None  # fmt: skip
@@ -274,7 +277,8 @@ def _new_event(
         id=None, uln=achievement.uln, source=SOURCE_AWARDING_ORGANISATION, subject_code=qualification.reference,
         subject=qualification.title, qualification_type=None, level=None, grade=None, credits=None,
         awarding_organisation_name=None, awarding_organisation_ukprn=None, provider_name=None, provider_ukprn=None,
-        award_date=None, participation_start=None, participation_end=None, status=achievement.status,
+        award_date=None, participation_start=None, participation_end=None,
+        status=achievement.status or EventStatus.FINAL,
         date_loaded=now, updated_at=now, submitted_by=submitted_by,
     )  # fmt: skip
     return _with_achievement(blank, achievement, qualification, provider_name, now)
@@ -290,7 +294,7 @@ def _with_achievement(
         awarding_organisation_name=qualification.awarding_organisation_name,
         awarding_organisation_ukprn=qualification.awarding_organisation_ukprn,
         provider_ukprn=achievement.provider_ukprn, provider_name=provider_name, award_date=achievement.award_date,
-        status=achievement.status if event.id is None else event.status,
+        status=achievement.status or event.status,
         language_for_assessment=achievement.language_for_assessment, updated_at=now,
     )  # fmt: skip
 

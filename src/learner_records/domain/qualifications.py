@@ -89,7 +89,7 @@ def parse_qualification(raw: Mapping[str, object]) -> Qualification:
     credits_text = _text(raw, "credits", 4, problems, required=False)
     credits = None
     if credits_text:
-        if credits_text.isdigit():
+        if credits_text.isascii() and credits_text.isdigit():
             credits = int(credits_text)
         else:
             problems.append(InvalidField("credits", f"{credits_text!r} is not a whole number", "0-9999"))
