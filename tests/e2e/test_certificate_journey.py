@@ -132,3 +132,54 @@ def test_from_registration_to_a_certificate_checked_by_its_qr_code(server: LiveS
     revoked = httpx.get(f"{server.url}/verify/{reissued.headers['x-certificate-id']}")
     assert "has been revoked" in revoked.text and "The achievement was withdrawn" in revoked.text
     assert httpx.get(f"{server.url}/verify/not-a-certificate").status_code == 404
+
+
+def test_withdrawing_an_award_takes_it_off_the_plr_and_revokes_the_certificate(server: LiveServer) -> None:
+    server.client("admin").post("/api/v1/qualifications", files={"file": ("c.csv", CATALOGUE)})
+    learner = (
+        server.client("school")
+        .post(
+            "/api/v1/learners",
+            json={
+                "given_name": "Zoë",
+                "family_name": "Brontë",
+                "date_of_birth": "2008-02-29",
+                "gender": 2,
+                "postcode": "BD22 8DR",
+                "ability_to_share": 1,
+            },
+        )
+        .json()["learner"]
+    )
+    ao = server.client("awarding")
+    centre = ao.post("/api/v1/awarding/centres", json={"centre_number": "C9", "name": "Haworth School"}).json()
+    ao.post(f"/api/v1/awarding/centres/{centre['id']}/qualifications", json={"references": ["601/8675/3"]})
+    registration = ao.post(
+        f"/api/v1/awarding/centres/{centre['id']}/registrations",
+        json={
+            "qualification_reference": "601/8675/3",
+            "given_name": "Zoë",
+            "family_name": "Brontë",
+            "date_of_birth": "2008-02-29",
+            "gender": "2",
+            "uln": learner["uln"],
+        },
+    ).json()
+    ao.post("/api/v1/awarding/validate")
+    ao.post(
+        f"/api/v1/awarding/registrations/{registration['id']}/result",
+        json={"grade": "Merit", "award_date": "2026-07-01"},
+    )
+    ao.post("/api/v1/awarding/certify", json={"registration_ids": [registration["id"]]})
+    query = {"uln": learner["uln"], "given_name": "Zoë", "family_name": "Brontë"}
+    school = server.client("school")
+    eventually(lambda: school.post("/api/v1/plr", json=query).json()["events"])
+    issued = ao.post(f"/api/v1/awarding/registrations/{registration['id']}/certificate")
+    withdrawn = ao.post(
+        f"/api/v1/awarding/registrations/{registration['id']}/withdraw",
+        json={"reason": "Malpractice found at moderation"},
+    ).json()
+    assert withdrawn["certification_status"] == "withdrawn"
+    eventually(lambda: school.post("/api/v1/plr", json=query).json()["events"] == [])
+    check = httpx.get(f"{server.url}/verify/{issued.headers['x-certificate-id']}")
+    assert "has been revoked" in check.text and "Malpractice found at moderation" in check.text

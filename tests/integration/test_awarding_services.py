@@ -234,3 +234,29 @@ def test_a_result_without_a_validated_uln_is_not_sent(services: Services, world:
 
 def clock_day(services: Services) -> date:
     return services.clock.now().date()
+
+
+def test_a_merged_uln_is_fixed_by_taking_the_master(services: Services, world: dict[str, Any], operator: Actor) -> None:
+    linked = services.register.register(world["school"], details(family_name="Smith-Jones", given_name="Katherine",
+                                                                 postcode="B33 8TH"))  # fmt: skip
+    services.merging.merge(operator, world["learner"].uln, linked.uln)
+    registered = services.awarding.register(world["ao"], world["centre"].id, "601/8675/3",
+                                            registration(world, uln=linked.uln))  # fmt: skip
+    services.awarding.validate(world["ao"])
+    (view,) = services.awarding.anomalies(world["ao"])
+    assert view.stored.anomaly.kind is AnomalyKind.LINKED
+    assert dict(view.stored.anomaly.fix.changes) == {"uln": world["learner"].uln}
+    fixed = services.awarding.resolve(world["ao"], view.stored.id, "accept_fix")
+    assert (fixed.id, fixed.details.uln, fixed.uln_state) == (registered.id, world["learner"].uln, UlnState.VALIDATED)
+
+
+def test_another_learners_uln_is_fixed_by_correcting_it(services: Services, world: dict[str, Any]) -> None:
+    someone = services.register.register(world["school"], details(given_name="Pádraig", family_name="Kelly",
+                                                                  gender=1, date_of_birth="2008-01-30"))  # fmt: skip
+    services.awarding.register(world["ao"], world["centre"].id, "601/8675/3", registration(world, uln=someone.uln))
+    services.awarding.validate(world["ao"])
+    (view,) = services.awarding.anomalies(world["ao"])
+    assert view.stored.anomaly.kind is AnomalyKind.NO_MATCH
+    assert "Pádraig" not in " ".join(p.words for p in view.stored.anomaly.problems)
+    fixed = services.awarding.resolve(world["ao"], view.stored.id, "correct_uln", {"uln": world["learner"].uln})
+    assert fixed.uln_state is UlnState.VALIDATED

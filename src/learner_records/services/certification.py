@@ -222,6 +222,46 @@ class CertificationService:
             reissue_of=previous.number if previous else None,
         )
 
+    def withdraw(self, actor: Actor, registration_id: int, reason: str) -> Registration:
+        """Withdraw an award: the achievement leaves the PLR (when it was sent) and the certificate is revoked."""
+        if not reason.strip():
+            raise InvalidField("reason", "is empty", "say why the award is withdrawn")
+        with self._uow() as uow:
+            registration = self._registration(uow, actor, registration_id)
+        if registration.certification_status in ("sent", "confirmed") and registration.award_date is not None:
+            d = registration.details
+            self._gateway_for(actor).submit_achievements(
+                [
+                    {
+                        "Uln": d.uln,
+                        "GivenName": d.given_name,
+                        "FamilyName": d.family_name,
+                        "DateofBirth": d.date_of_birth.isoformat(),
+                        "ProviderUkprn": self._provider(registration, actor),
+                        "UnitOrQualificationReferenceNumber": registration.qualification_reference,
+                        "AchievementAwardDate": registration.award_date.isoformat(),
+                        "Action": 3,
+                        "ActionReason": reason[:255],
+                        "MisIdentifier": f"registration-{registration.id}",
+                    }
+                ]
+            )
+        now = self._clock.now()
+        withdrawn = replace(registration, certification_status="withdrawn", certification_reason=reason)
+        with self._uow(write=True) as uow:
+            uow.registrations.save(withdrawn, now)
+            current = uow.certificates.current_for(registration_id)
+            if current is not None and current.revoked_at is None:
+                uow.certificates.replace(current.public_id, None, now, reason)
+            uow.awarding_log.record(now, actor.organisation_id, actor.user_name, "withdraw", registration_id, reason)
+            uow.commit()
+        return withdrawn
+
+    def _provider(self, registration: Registration, actor: Actor) -> str:
+        with self._uow() as uow:
+            centre = uow.centres.get(registration.centre_id)
+        return (centre.ukprn if centre and centre.ukprn else actor.ukprn) or ""
+
     def revoke(self, actor: Actor, registration_id: int, reason: str) -> None:
         """A withdrawn award: its certificate stops being valid, and the public check says so."""
         with self._uow(write=True) as uow:

@@ -225,6 +225,12 @@ def issue_certificate(registration_id: int, actor: ActorDep, services: ServicesD
     )
 
 
+@router.post("/registrations/{registration_id}/withdraw", responses=MORE)
+def withdraw(registration_id: int, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+    """Withdraw an award: withdrawn from the learner's PLR and its certificate revoked."""
+    return certification_out(services.certification.withdraw(actor, registration_id, body.reason))
+
+
 @router.post(
     "/registrations/{registration_id}/certificate/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=MORE
 )
