@@ -260,3 +260,11 @@ def test_another_learners_uln_is_fixed_by_correcting_it(services: Services, worl
     assert "Pádraig" not in " ".join(p.words for p in view.stored.anomaly.problems)
     fixed = services.awarding.resolve(world["ao"], view.stored.id, "correct_uln", {"uln": world["learner"].uln})
     assert fixed.uln_state is UlnState.VALIDATED
+
+
+def test_a_wrong_check_digit_is_fixed_by_correcting_the_uln(services: Services, world: dict[str, Any]) -> None:
+    services.awarding.register(world["ao"], world["centre"].id, "601/8675/3", registration(world, uln="1026893097"))
+    (view,) = services.awarding.anomalies(world["ao"])
+    fixed = services.awarding.resolve(world["ao"], view.stored.id, "correct_uln", {"uln": world["learner"].uln})
+    assert fixed.uln_state is UlnState.VALIDATED
+    assert services.awarding.anomalies(world["ao"]) == []
