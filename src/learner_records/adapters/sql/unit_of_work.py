@@ -73,8 +73,10 @@ class SqlUnitOfWork:
         driver: Any = self._pooled.driver_connection
         self._driver = driver
         if self._sqlite:
-            # A writer takes the write lock up front, so two writers queue instead of failing to upgrade a read lock.
-            self._driver.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            # Every unit of work takes the write lock up front: reads write the access log too, and a transaction that
+            # starts reading and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer committed between.
+            # Waiting for the lock instead is what busy_timeout does.
+            self._driver.execute("BEGIN IMMEDIATE")
         self._open = True
         sql = RawSql(self._driver, postgres=not self._sqlite)
         self.learners = SqlLearnerRepository(sql)
