@@ -17,15 +17,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TypeVar
 
 from . import uln as uln_rules
+from .checks import FieldChecks
 from .codes import FailureFlag, VerificationCode
-from .errors import InvalidField, InvalidFields, InvalidUln, InvalidUlnChecksum
+from .errors import InvalidField, InvalidUln, InvalidUlnChecksum
 from .learner import Gender, check_name, parse_date, parse_gender, parse_postcode
 from .matching import DateAgreement, RegisterRecord, VerificationResult, compare_dates
 from .names import normalise_name
@@ -40,7 +40,6 @@ _GENDER_WORDS: dict[int, str] = {
     Gender.FEMALE: "female",
     Gender.NOT_SPECIFIED: "not specified",
 }
-_T = TypeVar("_T")
 
 
 class UlnState(StrEnum):
@@ -158,27 +157,18 @@ def parse_registration(raw: Mapping[str, object]) -> RegistrationDetails:
 
     A ULN is only checked for being 10 digits: a wrong check digit is accepted and becomes an anomaly.
     """
-    problems: list[InvalidField] = []
-
-    def checked(rule: Callable[[object, str], _T], field: str, value: object) -> _T | None:
-        try:
-            return rule(value, field)
-        except InvalidField as problem:
-            problems.append(problem)
-            return None
-
+    checks = FieldChecks()
     text = {field: _text(raw.get(field)) for field in FIELDS}
-    given = checked(check_name, "given_name", text["given_name"])
-    family = checked(check_name, "family_name", text["family_name"])
+    given = checks.take(check_name, text["given_name"], "given_name")
+    family = checks.take(check_name, text["family_name"], "family_name")
     # A date object passes straight through; parse_date formats it and checks the year range.
     born = raw.get("date_of_birth")
-    dob = checked(parse_date, "date_of_birth", born if isinstance(born, date) else text["date_of_birth"])
-    gender = checked(parse_gender, "gender", text["gender"])
-    postcode = checked(parse_postcode, "postcode", text["postcode"]) if text["postcode"] else None
-    uln = checked(_uln_digits, "uln", text["uln"]) if text["uln"] else None
-    reference = checked(_reference, "candidate_reference", text["candidate_reference"])
-    if problems:
-        raise InvalidFields(problems)
+    dob = checks.take(parse_date, born if isinstance(born, date) else text["date_of_birth"], "date_of_birth")
+    gender = checks.take(parse_gender, text["gender"], "gender")
+    postcode = checks.optional(text["postcode"], parse_postcode, "postcode")
+    uln = checks.optional(text["uln"], _uln_digits, "uln")
+    reference = checks.take(_reference, text["candidate_reference"], "candidate_reference")
+    checks.done()
     assert given is not None and family is not None and dob is not None and gender is not None  # else raised
     return RegistrationDetails(given, family, dob, int(gender), postcode, uln, reference or None)
 

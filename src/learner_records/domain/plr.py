@@ -14,7 +14,8 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
 from .access import Actor, OrganisationKind
-from .errors import InvalidField, InvalidFields
+from .checks import FieldChecks
+from .errors import InvalidField
 from .learner import AbilityToShare, parse_date, parse_gender, parse_postcode, validate_uln
 from .qualifications import Qualification, normalise_reference, reference_kind
 
@@ -107,10 +108,10 @@ class LearningEvent:
 _UKPRN_RULE = "MIAPUKPRN: 8 letters or digits"
 
 
-def _required(raw: Mapping[str, object], name: str, problems: list[InvalidField]) -> str:
+def _required(raw: Mapping[str, object], name: str, checks: FieldChecks) -> str:
     value = str(raw.get(name) or "").strip()
     if not value:
-        problems.append(InvalidField(name, "is missing", "mandatory"))
+        checks.add(InvalidField(name, "is missing", "mandatory"))
     return value
 
 
@@ -119,67 +120,55 @@ def _optional(raw: Mapping[str, object], name: str) -> str | None:
     return value or None
 
 
-def _check(problems: list[InvalidField], function: object, *args: object) -> object:
-    try:
-        return function(*args)  # type: ignore[operator]
-    except InvalidField as problem:
-        problems.append(problem)
-        return None
-
-
 def parse_achievement(raw: Mapping[str, object], today: date) -> Achievement:
     """Check an achievement row's fields (protocol element names as keys); every problem at once."""
-    problems: list[InvalidField] = []
-    uln_text = _required(raw, "Uln", problems)
-    uln = _check(problems, validate_uln, uln_text, "Uln") if uln_text else None
-    given = _required(raw, "GivenName", problems)
-    family = _required(raw, "FamilyName", problems)
-    provider = _required(raw, "ProviderUkprn", problems)
+    checks = FieldChecks()
+    uln = checks.optional(_required(raw, "Uln", checks), validate_uln, "Uln")
+    given = _required(raw, "GivenName", checks)
+    family = _required(raw, "FamilyName", checks)
+    provider = _required(raw, "ProviderUkprn", checks)
     if provider and not (len(provider) == 8 and provider.isascii() and provider.isalnum()):
-        problems.append(InvalidField("ProviderUkprn", f"{provider!r} is not a UKPRN", _UKPRN_RULE))
-    reference = normalise_reference(_required(raw, "UnitOrQualificationReferenceNumber", problems))
-    if reference:
-        _check(problems, reference_kind, reference)
-    award_date = _check(problems, parse_date, str(raw.get("AchievementAwardDate") or "")[:10], "AchievementAwardDate")
-    action_date = (
-        _check(problems, parse_date, str(raw.get("ActionDate"))[:10], "ActionDate") if raw.get("ActionDate") else today
-    )
-    action = None
-    try:
-        action = Action(int(str(raw.get("Action") or "").strip()))
-    except ValueError:
-        problems.append(InvalidField("Action", f"{raw.get('Action')!r} is not an action", "1 create, 2 update, "
-                                     "3 withdraw, 4 reinstate, 5 promote provisional to final"))  # fmt: skip
-    status: EventStatus | None = None
-    status_text = (_optional(raw, "Status") or "").upper()
-    if status_text and status_text not in ("F", "P"):
-        problems.append(InvalidField("Status", f"{status_text!r} is not F or P", "F final or P provisional"))
-    elif status_text:
-        status = EventStatus(status_text)
-    # the protocol types DateofBirth as a date-time, like the award date: its time part says nothing
-    dob_text = (_optional(raw, "DateofBirth") or "")[:10]
-    dob = _check(problems, parse_date, dob_text, "DateofBirth") if dob_text else None
-    gender = _check(problems, parse_gender, raw["Gender"]) if _optional(raw, "Gender") else None
-    postcode = _check(problems, parse_postcode, raw["LearnerPostcode"], "LearnerPostcode") if _optional(
-        raw, "LearnerPostcode") else None  # fmt: skip
+        checks.add(InvalidField("ProviderUkprn", f"{provider!r} is not a UKPRN", _UKPRN_RULE))
+    reference = normalise_reference(_required(raw, "UnitOrQualificationReferenceNumber", checks))
+    checks.optional(reference, reference_kind)
+    # date-times in the protocol: their time part says nothing here
+    award_date = checks.take(parse_date, str(raw.get("AchievementAwardDate") or "")[:10], "AchievementAwardDate")
+    action_date = checks.optional(str(raw.get("ActionDate") or "")[:10], parse_date, "ActionDate") or today
+    action = checks.take(_action, raw.get("Action"))
+    status = checks.optional((_optional(raw, "Status") or "").upper(), _status)
+    dob = checks.optional((_optional(raw, "DateofBirth") or "")[:10], parse_date, "DateofBirth")
+    gender = checks.optional(_optional(raw, "Gender"), parse_gender)
+    postcode = checks.optional(_optional(raw, "LearnerPostcode"), parse_postcode, "LearnerPostcode")
     for name, limit in (("GivenName", 35), ("FamilyName", 35), ("Grade", 20), ("ActionReason", 255),
                         ("MisIdentifier", 128), ("LanguageForAssessment", 20)):  # fmt: skip
         value = _optional(raw, name)
         if value and len(value) > limit:
-            problems.append(InvalidField(name, f"has {len(value)} characters", f"at most {limit} characters"))
-    if isinstance(award_date, date) and award_date > today:
-        problems.append(InvalidField("AchievementAwardDate", f"{award_date} is in the future", "not after today"))
-    if problems:
-        raise InvalidFields(problems)
-    assert isinstance(uln, str) and isinstance(award_date, date) and isinstance(action_date, date) and action
+            checks.add(InvalidField(name, f"has {len(value)} characters", f"at most {limit} characters"))
+    if award_date is not None and award_date > today:
+        checks.add(InvalidField("AchievementAwardDate", f"{award_date} is in the future", "not after today"))
+    checks.done()
+    assert uln is not None and award_date is not None and action is not None  # else done() raised
     return Achievement(
         uln=uln, given_name=given, family_name=family, provider_ukprn=provider.upper(), reference=reference,
         award_date=award_date, action=action, action_date=action_date, status=status, grade=_optional(raw, "Grade"),
-        date_of_birth=dob if isinstance(dob, date) else None, gender=None if gender is None else int(gender),  # type: ignore[call-overload]
-        postcode=postcode if isinstance(postcode, str) else None,
+        date_of_birth=dob, gender=None if gender is None else int(gender), postcode=postcode,
         language_for_assessment=_optional(raw, "LanguageForAssessment"), action_reason=_optional(raw, "ActionReason"),
         mis_identifier=_optional(raw, "MisIdentifier"),
     )  # fmt: skip
+
+
+def _action(value: object) -> Action:
+    try:
+        return Action(int(str(value or "").strip()))
+    except ValueError:
+        rule = "1 create, 2 update, 3 withdraw, 4 reinstate, 5 promote provisional to final"
+        raise InvalidField("Action", f"{value!r} is not an action", rule) from None
+
+
+def _status(text: str) -> EventStatus:
+    if text not in ("F", "P"):
+        raise InvalidField("Status", f"{text!r} is not F or P", "F final or P provisional")
+    return EventStatus(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,15 @@ class AwardingService:
             raise InsufficientAccess("Only an awarding organisation manages centres and registrations")
         return actor.organisation_id
 
+    def centre_by_number(self, actor: Actor, centre_number: str) -> Centre:
+        organisation_id = self._require_awarding(actor)
+        with self._uow() as uow:
+            centres = uow.centres.for_organisation(organisation_id)
+        found = next((c for c in centres if c.centre_number == centre_number), None)
+        if found is None:
+            raise NotFound(f"No centre {centre_number} of your organisation")
+        return found
+
     def centre_of(self, uow: UnitOfWork, actor: Actor, centre_id: int) -> Centre:
         """The centre, when it belongs to the actor's awarding organisation."""
         return self._centre(uow, actor, centre_id)

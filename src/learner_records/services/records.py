@@ -9,7 +9,15 @@ from datetime import date, datetime
 from ..domain import matching
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.codes import ErrorCode, ResponseCode
-from ..domain.errors import Conflict, InsufficientAccess, InvalidField, InvalidFields, NotFound
+from ..domain.errors import (
+    Conflict,
+    InsufficientAccess,
+    InvalidField,
+    InvalidFields,
+    NotFound,
+    NotShared,
+    NotVerified,
+)
 from ..domain.learner import Learner
 from ..domain.plr import LearningEvent, check_reason, is_shared, visible_events
 from ..domain.qualifications import Qualification, parse_qualification
@@ -29,6 +37,13 @@ class PlrResult:
     found_uln: str | None
     learner: Learner | None
     events: tuple[LearningEvent, ...]
+
+    def require_readable(self) -> None:
+        """Raise what a refused read answers with: WSEC0208 not verified, WSEC0206 not shared."""
+        if self.code is ErrorCode.NOT_VERIFIED:
+            raise NotVerified()
+        if self.code is ErrorCode.NOT_SHARED:
+            raise NotShared()
 
 
 @dataclass(frozen=True, slots=True)

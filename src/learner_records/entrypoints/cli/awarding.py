@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ...domain.access import Actor
-from ...domain.errors import LearnerRecordsError, NotFound
+from ...domain.errors import LearnerRecordsError
 from ...domain.learner import parse_date
 from ..files import csv_rows
 from .context import operator, services
@@ -23,22 +23,14 @@ def _acting(ao: str) -> Actor:
     return services().organisations.acting_for(operator(), ao, operator().user_name)
 
 
-def _centre_id(actor: Actor, number: str) -> int:
-    with services().uow() as uow:
-        centres = uow.centres.for_organisation(actor.organisation_id or 0)
-    for centre in centres:
-        if centre.centre_number == number:
-            return centre.id
-    raise NotFound(f"No centre {number} of this awarding organisation")
-
-
 @awarding_app.command("register")
 @reporting
 def register(file: Path, ao: Ao, centre: Annotated[str, typer.Option(help="Centre number")]) -> None:
     """Register the learners of a CSV file; every problem is listed by row. Exit 1 if any row was refused."""
     actor = _acting(ao)
+    centre_id = services().awarding.centre_by_number(actor, centre).id
     with file.open(encoding="utf-8-sig", newline="") as stream:
-        report = services().awarding.register_file(actor, _centre_id(actor, centre), csv_rows(stream))
+        report = services().awarding.register_file(actor, centre_id, csv_rows(stream))
     console.print(f"registered {len(report.registered)} learners")
     for problem in report.problems:
         console.print(f"  row {problem.row} ({problem.stage}): {problem.field} {problem.problem}", markup=False)

@@ -11,8 +11,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ...domain.codes import ErrorCode
-from ...domain.errors import NotShared, NotVerified
 from ...domain.plr import BRIEF_FIELDS, LearningEvent, percentage_successful
 from ...domain.queries import verification_query
 from ...services.ports import AchievementJob
@@ -53,10 +51,7 @@ def import_demo_catalogue() -> None:
 
 def _read(uln: str, given: str, family: str, dob: str | None) -> PlrResult:
     result = services().records.read_plr(operator(), verification_query(uln, given, family, dob))
-    if result.code is ErrorCode.NOT_VERIFIED:
-        raise NotVerified()
-    if result.code is ErrorCode.NOT_SHARED:
-        raise NotShared()
+    result.require_readable()
     return result
 
 
@@ -96,8 +91,8 @@ def export(
 ) -> None:
     """Write a learner's PLR as a PDF."""
     result, document = services().records.plr_document(operator(), verification_query(uln, given, family, dob))
-    if document is None:
-        raise NotShared() if result.code is ErrorCode.NOT_SHARED else NotVerified()
+    result.require_readable()
+    assert document is not None  # a readable PLR is always rendered
     out.write_bytes(document)
     console.print(f"wrote {out} ({len(result.events)} learning events)")
 

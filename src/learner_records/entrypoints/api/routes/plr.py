@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from ....domain.codes import ErrorCode
-from ....domain.errors import NotShared, NotVerified
+from ....domain.errors import NotVerified
 from ....domain.queries import verification_query
-from ....services.records import ChallengeFix, PlrResult
+from ....services.records import ChallengeFix
 from ...files import csv_rows, text_stream
 from ..deps import ActorDep, ServicesDep
 from ..plr_schemas import (
@@ -36,19 +36,12 @@ PLR_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _readable(result: PlrResult) -> None:
-    if result.code is ErrorCode.NOT_VERIFIED:
-        raise NotVerified()
-    if result.code is ErrorCode.NOT_SHARED:
-        raise NotShared()
-
-
 @router.post("/plr", response_model=PlrOut, responses=PLR_PROBLEMS)
 def read_plr(body: PlrQuery, actor: ActorDep, services: ServicesDep) -> PlrOut:
     """A learner's learning events (FULL or BRIEF). The ULN and names must match the register."""
     query = verification_query(body.uln, body.given_name, body.family_name, body.date_of_birth, body.gender)
     result = services.records.read_plr(actor, query)
-    _readable(result)
+    result.require_readable()
     return PlrOut(code=result.code.value, wording=result.code.wording, incoming_uln=result.incoming_uln,
                   found_uln=result.found_uln, view=body.view,
                   events=[EventOut.of(event, body.view) for event in result.events])  # fmt: skip
@@ -59,7 +52,7 @@ def plr_pdf(body: PlrQuery, actor: ActorDep, services: ServicesDep) -> Response:
     """The PLR as a PDF document."""
     query = verification_query(body.uln, body.given_name, body.family_name, body.date_of_birth, body.gender)
     result, document = services.records.plr_document(actor, query)
-    _readable(result)
+    result.require_readable()
     filename = f"plr-{result.found_uln}.pdf"
     return Response(document, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
