@@ -92,6 +92,7 @@ class FakeOrganisationRepository:
     def __init__(self) -> None:
         self.rows: dict[int, Organisation] = {}
         self.keys: dict[str, StoredApiKey] = {}
+        self.passwords: dict[int, str] = {}
 
     def add(
         self, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None, now: datetime
@@ -117,6 +118,12 @@ class FakeOrganisationRepository:
 
     def api_key(self, prefix: str) -> StoredApiKey | None:
         return self.keys.get(prefix)
+
+    def set_password_hash(self, organisation_id: int, password_hash: str) -> None:
+        self.passwords[organisation_id] = password_hash
+
+    def password_hash(self, organisation_id: int) -> str | None:
+        return self.passwords.get(organisation_id)
 
 
 class FakeAccessLog:

@@ -7,8 +7,10 @@
     │       ├── InvalidUlnLength
     │       ├── InvalidUlnFormat
     │       └── InvalidUlnChecksum
+    ├── RecordCountIncorrect         WSRC0017  a batch's declared record count is not its number of records
     ├── NotFound                               a thing asked for does not exist
     │   ├── UlnNotFoundForUpdate     WSRC0019
+    │   ├── UnknownJob               WSRC0018
     │   └── NotVerified              WSEC0208
     ├── Conflict                               the request contradicts the register's state
     │   ├── DuplicateLearner         WSRC0021
@@ -17,6 +19,8 @@
     │   ├── InvalidAbilityToShareChange WSRC0014
     │   └── InvalidMerge
     └── AccessError
+        ├── UnknownRequest           WSEC0002
+        ├── OutOfHours               WSEC0004
         ├── UnknownOrganisation      WSEC0003
         ├── IncorrectPassword        WSEC0005
         └── InsufficientAccess       WSEC0006
@@ -84,8 +88,22 @@ class InvalidUlnChecksum(InvalidUln):
     pass
 
 
+class RecordCountIncorrect(LearnerRecordsError):
+    code: Code = ResponseCode.RECORD_COUNT_INCORRECT
+
+    def __init__(self, declared: int, sent: int) -> None:
+        self.declared = declared
+        self.sent = sent
+        super().__init__(f"LearnerRecordCount says {declared} but {sent} learners were sent")
+
+
 class NotFound(LearnerRecordsError):
     default_message = "Not found"
+
+
+class UnknownJob(NotFound):
+    code: Code = ResponseCode.UNKNOWN_JOB
+    default_message = ResponseCode.UNKNOWN_JOB.wording
 
 
 class UlnNotFoundForUpdate(NotFound):
@@ -134,6 +152,16 @@ class InvalidMerge(Conflict):
 
 class AccessError(LearnerRecordsError):
     pass
+
+
+class UnknownRequest(AccessError):
+    code: Code = ErrorCode.UNKNOWN_REQUEST
+    default_message = ErrorCode.UNKNOWN_REQUEST.wording
+
+
+class OutOfHours(AccessError):
+    code: Code = ErrorCode.OUT_OF_HOURS
+    default_message = ErrorCode.OUT_OF_HOURS.wording
 
 
 class UnknownOrganisation(AccessError):

@@ -15,6 +15,8 @@ from .ports import Clock, Organisation, UnitOfWorkFactory
 _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
 KEY_PREFIX = "lr"
+PASSWORD_LENGTH = 16  # MIAPOrgPassword: exactly 16 characters
+_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # no 0/O, 1/l/I to misread
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,25 @@ class NewOrganisation:
 def hash_secret(secret: str) -> str:
     # API keys carry 256 random bits, so a fast hash cannot be brute-forced; argon2 is for people's passwords.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str, salt: str | None = None) -> str:
+    # Web-service passwords are issued by the register (16 random characters, about 94 bits), so a salted fast
+    # hash keeps them safe at rest while the hot path (every SOAP call authenticates) stays cheap.
+    salt = salt or secrets.token_hex(8)
+    return f"{salt}${hashlib.sha256((salt + password).encode()).hexdigest()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    salt, _, _ = stored.partition("$")
+    return hmac.compare_digest(stored, hash_password(password, salt))
+
+
+def check_password_rule(password: str) -> None:
+    if len(password) != PASSWORD_LENGTH or not password.strip():
+        raise InvalidField(
+            "OrgPassword", f"has {len(password)} characters", "MIAPOrgPassword: exactly 16 characters, not all spaces"
+        )
 
 
 def check_organisation_fields(ukprn: str, name: str, organisation_ref: str | None) -> None:
@@ -98,6 +119,42 @@ class OrganisationService:
             organisation = uow.organisations.by_ukprn(ukprn)
         if organisation is None:
             raise UnknownOrganisation(f"No organisation has UKPRN {ukprn}")
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+
+    def set_password(self, actor: Actor, organisation_id: int, password: str | None = None) -> str:
+        """Give an organisation its web-service password (OrgPassword): a new random one unless one is chosen."""
+        actor.require(Operation.MANAGE_ORGANISATIONS)
+        password = password if password is not None else "".join(
+            secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH)
+        )
+        check_password_rule(password)
+        with self._uow(write=True) as uow:
+            if uow.organisations.get(organisation_id) is None:
+                raise UnknownOrganisation()
+            uow.organisations.set_password_hash(organisation_id, hash_password(password))
+            uow.commit()
+        return password
+
+    def authenticate_password(
+        self, ukprn: str | None, organisation_ref: str | None, password: str, user_name: str
+    ) -> Actor:
+        """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005."""
+        with self._uow() as uow:
+            if ukprn:
+                organisation = uow.organisations.by_ukprn(ukprn)
+            elif organisation_ref:
+                organisation = uow.organisations.by_reference(organisation_ref)
+            else:
+                raise UnknownOrganisation("Neither UKPRN nor OrganisationRef was sent")
+            stored = uow.organisations.password_hash(organisation.id) if organisation else None
+        if organisation is None:
+            raise UnknownOrganisation("No organisation has this UKPRN or OrganisationRef")
+        if organisation_ref and ukprn and organisation.organisation_ref != organisation_ref:
+            raise UnknownOrganisation("The UKPRN and the OrganisationRef name different organisations")
+        if stored is None:
+            raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")
+        if not password_matches(password, stored):
+            raise IncorrectPassword()
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 
     def list(self, actor: Actor) -> list[Organisation]:

@@ -55,6 +55,13 @@ class SqlOrganisationRepository:
             (organisation_id, prefix, secret_hash, self._raw.timestamp(now)),
         )
 
+    def set_password_hash(self, organisation_id: int, password_hash: str) -> None:
+        self._raw.execute("UPDATE organisation SET password_hash = ? WHERE id = ?", (password_hash, organisation_id))
+
+    def password_hash(self, organisation_id: int) -> str | None:
+        row = self._raw.first("SELECT password_hash FROM organisation WHERE id = ?", (organisation_id,))
+        return None if row is None else row[0]
+
     def api_key(self, prefix: str) -> StoredApiKey | None:
         row = self._raw.first(
             "SELECT id, organisation_id, prefix, secret_hash FROM api_key WHERE prefix = ? AND revoked_at IS NULL",

@@ -109,6 +109,7 @@ organisation = Table(
     Column("name", String(254), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("created_at", DateTime, nullable=False),
+    Column("password_hash", String(100)),  # the web-service OrgPassword, salted and hashed; NULL: none set
 )
 
 api_key = Table(

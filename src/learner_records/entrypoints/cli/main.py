@@ -78,6 +78,22 @@ def orgs_create(
     print(created.api_key)  # noqa: T201 - plain, so scripts can capture it
 
 
+@orgs_app.command("password")
+@reporting
+def orgs_password(
+    ukprn: Annotated[str, typer.Option(help="The organisation's UKPRN")],
+    password: Annotated[
+        str | None, typer.Option("--set", help="Use this 16-character password instead of a new random one")
+    ] = None,
+) -> None:
+    """Give an organisation its web-service password (OrgPassword, 16 characters) and print it."""
+    found = services().organisations.acting_for(operator(), ukprn, "operator")
+    assert found.organisation_id is not None
+    issued = services().organisations.set_password(operator(), found.organisation_id, password)
+    console.print(f"web-service password for UKPRN {ukprn} (OrgPassword, shown once):")
+    print(issued)  # noqa: T201 - plain, so scripts can capture it
+
+
 @orgs_app.command("list")
 @reporting
 def orgs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
