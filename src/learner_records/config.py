@@ -27,6 +27,10 @@ class Settings:
     smtp_password: str = ""  # from the environment only, never the repository
     smtp_starttls: bool = False
     log_level: str = "INFO"
+    operating_hours: str = ""  # web services answer only in this UK-time window, e.g. 07:00-19:00; empty: always
+    tls_certfile: str = ""  # with tls_keyfile: serve HTTPS
+    tls_keyfile: str = ""
+    tls_client_ca: str = ""  # with HTTPS: require a client certificate signed by this CA (the LRS's mutual TLS)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -19,6 +19,8 @@ from learner_records.entrypoints.api.app import create_app
 from learner_records.entrypoints.cli import app as cli_app
 from learner_records.entrypoints.cli import context as cli_context
 
+from .soap_clients import Soap
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -67,6 +69,19 @@ def server(services: Services, operator: Actor) -> Iterator[LiveServer]:
         client.close()
     uv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def soap(server: LiveServer, operator: Actor) -> Iterator[Soap]:
+    """zeep clients of the live server, and a web-service password for each of its organisations."""
+    passwords, ukprns = {}, {}
+    for organisation in server.services.organisations.list(operator):
+        name = organisation.name.removesuffix(" organisation")
+        passwords[name] = server.services.organisations.set_password(operator, organisation.id)
+        ukprns[name] = organisation.ukprn
+    clients = Soap(server.url, passwords, ukprns)
+    yield clients
+    clients.session.close()
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import time
 from enum import StrEnum
 
-from .errors import InsufficientAccess
+from .errors import InsufficientAccess, InvalidField, OutOfHours
 
 
 class OrganisationKind(StrEnum):
@@ -86,4 +88,34 @@ class Actor:
         if not self.may(operation):
             raise InsufficientAccess(
                 f"A {self.kind.value.replace('_', ' ')} may not {operation.value.replace('_', ' ')}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingHours:
+    """The daily window in which the web services answer (WSEC0004 outside it), in the register's local time."""
+
+    opens: time
+    closes: time
+
+    @classmethod
+    def parse(cls, text: str) -> OperatingHours:
+        matched = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+        if not matched:
+            raise InvalidField("operating_hours", f"{text!r} is not a window", "HH:MM-HH:MM, e.g. 07:00-19:00")
+        h1, m1, h2, m2 = (int(part) for part in matched.groups())
+        try:
+            return cls(time(h1, m1), time(h2, m2))
+        except ValueError:
+            raise InvalidField("operating_hours", f"{text!r} is not a time of day", "HH:MM-HH:MM") from None
+
+    def is_open(self, at: time) -> bool:
+        if self.opens <= self.closes:
+            return self.opens <= at < self.closes
+        return at >= self.opens or at < self.closes  # a window across midnight
+
+    def require_open(self, at: time) -> None:
+        if not self.is_open(at):
+            raise OutOfHours(
+                f"The web services answer from {self.opens:%H:%M} to {self.closes:%H:%M}; it is now {at:%H:%M}"
             )

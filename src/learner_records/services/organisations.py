@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from ..domain.access import Actor, Operation, OrganisationKind
+from ..domain.checks import FieldChecks
 from ..domain.errors import Conflict, IncorrectPassword, InvalidField, UnknownOrganisation
 from .ports import Clock, Organisation, UnitOfWorkFactory
 
@@ -124,8 +125,10 @@ class OrganisationService:
     def set_password(self, actor: Actor, organisation_id: int, password: str | None = None) -> str:
         """Give an organisation its web-service password (OrgPassword): a new random one unless one is chosen."""
         actor.require(Operation.MANAGE_ORGANISATIONS)
-        password = password if password is not None else "".join(
-            secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH)
+        password = (
+            password
+            if password is not None
+            else "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
         )
         check_password_rule(password)
         with self._uow(write=True) as uow:
@@ -136,9 +139,22 @@ class OrganisationService:
         return password
 
     def authenticate_password(
-        self, ukprn: str | None, organisation_ref: str | None, password: str, user_name: str
+        self, ukprn: str | None, organisation_ref: str | None, password: str, user_name: str | None
     ) -> Actor:
         """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005."""
+        checks = FieldChecks()
+        if ukprn is not None and not _UKPRN.match(ukprn):
+            checks.add(InvalidField("UKPRN", f"{ukprn!r} is not 8 letters or digits", "MIAPUKPRN: [0-9a-zA-Z]{8}"))
+        if organisation_ref is not None and not _ORG_REF.match(organisation_ref):
+            checks.add(InvalidField("OrganisationRef", f"{organisation_ref!r} is not 6 letters or digits",
+                                    "MIAPOrganisationRef: [0-9a-zA-Z]{6}"))  # fmt: skip
+        checks.take(check_password_rule, password)
+        if user_name is None:
+            checks.add(InvalidField("UserName", "is missing", "the person or system making the call, mandatory"))
+        elif len(user_name) > 128:
+            checks.add(InvalidField("UserName", f"has {len(user_name)} characters", "at most 128 characters"))
+        checks.done()
+        assert user_name is not None
         with self._uow() as uow:
             if ukprn:
                 organisation = uow.organisations.by_ukprn(ukprn)
@@ -156,6 +172,18 @@ class OrganisationService:
         if not password_matches(password, stored):
             raise IncorrectPassword()
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+
+    def describe(self, actor: Actor, ukprn: str | None, organisation_ref: str | None) -> Organisation | None:
+        """GetOrganisation: any registered organisation, by UKPRN or reference (the public list of providers)."""
+        if actor.organisation_id is None and actor.kind is not OrganisationKind.REGISTER_ADMINISTRATOR:
+            raise UnknownOrganisation()
+        if not ukprn and not organisation_ref:
+            raise InvalidField("ukPrn", "and orgRef are both empty", "send a UKPRN or an OrganisationRef")
+        with self._uow() as uow:
+            if ukprn:
+                return uow.organisations.by_ukprn(ukprn)
+            assert organisation_ref is not None
+            return uow.organisations.by_reference(organisation_ref)
 
     def list(self, actor: Actor) -> list[Organisation]:
         actor.require(Operation.MANAGE_ORGANISATIONS)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ...bootstrap import Services
+from .. import soap
 from ..web import verify
 from ..worker import JobWorker
 from .errors import register_errors
@@ -43,6 +44,7 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(plr.router)
     app.include_router(awarding.router)
     app.include_router(verify.router)
+    app.include_router(soap.router(services))
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -1,0 +1,170 @@
+"""The SOAP endpoints: `POST /<Service>.svc` for calls, `GET /<Service>.svc?wsdl` for the contract.
+
+Every call goes the same way: parse the envelope (no entities, no network), find the operation by the body's
+element, validate that element against the contract's schema (a violation is a WSEC0001 fault naming the element
+and the rule), check the operating hours, then hand the message to the operation's handler, which translates
+it onto the services. A domain error with a WSRC code is a normal response carrying it; one with a WSEC code
+is a fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request, Response
+from lxml import etree
+from starlette.concurrency import run_in_threadpool
+
+from ...bootstrap import Services
+from ...domain import errors
+from ...domain.access import OperatingHours
+from ...domain.codes import ResponseCode
+from .contract import SERVICES, Contract, Operation, contract
+from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
+from .xml import Message, read, render
+
+log = logging.getLogger("learner_records.soap")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
+_ADDRESS = re.compile(rb'(<soap:address location=")[^"]*(")')
+XML_TYPE = "text/xml; charset=utf-8"
+UK_TIME = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True, slots=True)
+class SoapCall:
+    services: Services
+    operation: Operation
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    run: Callable[[SoapCall], Message]
+    code_only: Callable[[str], Message]  # the response that carries only a WSRC code
+
+
+Handlers = Mapping[str, Handler]
+
+
+class _Refused(Exception):
+    def __init__(self, fault: SoapFault, operation: Operation | None = None) -> None:
+        self.fault = fault
+        self.operation = operation
+
+
+class SoapService:
+    def __init__(self, services: Services, contract: Contract, handlers: Handlers) -> None:
+        missing = set(contract.operations) - set(handlers)
+        if missing:
+            raise RuntimeError(f"{contract.service}: no handler for {sorted(missing)}")
+        self.services = services
+        self.contract = contract
+        self.handlers = handlers
+        window = services.settings.operating_hours
+        self.hours = OperatingHours.parse(window) if window else None
+
+    def call(self, body: bytes, soap_action: str | None) -> tuple[int, bytes]:
+        operation: Operation | None = None
+        try:
+            element = self._body_element(body)
+            operation = self._operation(element, soap_action)
+            if not self.contract.schema.validate(element):
+                raise _Refused(invalid_request(_schema_problem(self.contract.schema)), operation)
+            if self.hours is not None:
+                local = self.services.clock.now().replace(tzinfo=UTC).astimezone(UK_TIME)
+                self.hours.require_open(local.time())
+            handler = self.handlers[operation.name]
+            call = SoapCall(self.services, operation, read(self.contract, element))
+            try:
+                answer = handler.run(call)
+            except errors.LearnerRecordsError as error:
+                if not isinstance(error.code, ResponseCode):
+                    raise
+                answer = handler.code_only(error.code.value)
+            return 200, _envelope(render(self.contract, operation.response, answer))
+        except _Refused as refused:
+            return 500, fault_envelope(self.contract, refused.operation or operation, refused.fault, self._now())
+        except errors.LearnerRecordsError as error:
+            return 500, fault_envelope(self.contract, operation, fault_for(error), self._now())
+        except Exception:
+            # The exception's type and place only: request values may be personal data.
+            log.exception("%s %s failed", self.contract.service, operation.name if operation else "?")
+            return 500, fault_envelope(self.contract, operation, internal_error(), self._now())
+
+    def _now(self) -> Any:
+        return self.services.clock.now()
+
+    @staticmethod
+    def _body_element(body: bytes) -> etree._Element:
+        try:
+            root = etree.fromstring(body, _PARSER)
+        except etree.XMLSyntaxError as error:
+            raise _Refused(invalid_request(f"The request is not well-formed XML: {error.msg}")) from None
+        if root.tag != f"{{{SOAP_ENV}}}Envelope":
+            raise _Refused(invalid_request(f"The root element is {root.tag}, not a SOAP 1.1 Envelope"))
+        soap_body = root.find(f"{{{SOAP_ENV}}}Body")
+        children = [] if soap_body is None else [child for child in soap_body if isinstance(child.tag, str)]
+        if len(children) != 1:
+            raise _Refused(invalid_request("The SOAP Body must hold exactly one request element"))
+        return children[0]
+
+    def _operation(self, element: etree._Element, soap_action: str | None) -> Operation:
+        qname = etree.QName(element)
+        operation = self.contract.by_request.get((qname.namespace, qname.localname))
+        if operation is None:
+            raise _Refused(SoapFault(errors.UnknownRequest.code, "Unknown request",  # type: ignore[arg-type]
+                                     f"{self.contract.service} has no operation taking {qname.text}"))  # fmt: skip
+        action = (soap_action or "").strip().strip('"')
+        if action and operation.soap_action and action != operation.soap_action:
+            raise _Refused(SoapFault(errors.UnknownRequest.code, "Unknown request",  # type: ignore[arg-type]
+                                     f"SOAPAction {action} does not name {operation.name}"), operation)  # fmt: skip
+        return operation
+
+    def wsdl(self, address: str) -> bytes:
+        return _ADDRESS.sub(rb"\g<1>" + address.encode() + rb"\g<2>", self.contract.wsdl_bytes)
+
+    def unsupported_verb(self) -> bytes:
+        return fault_envelope(self.contract, None, invalid_request("UnsupportedHttpVerb"), self._now())
+
+
+def _schema_problem(schema: etree.XMLSchema) -> str:
+    entry = schema.error_log.last_error  # type: ignore[attr-defined]
+    return entry.message if entry is not None else "The request does not match the contract"
+
+
+def _envelope(payload: etree._Element) -> bytes:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"s": SOAP_ENV})
+    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(payload)
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def soap_router(services: Services, handlers: Mapping[str, Handlers]) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    for name in SERVICES:
+        _add_service(router, SoapService(services, contract(name), handlers[name]))
+    return router
+
+
+def _add_service(router: APIRouter, service: SoapService) -> None:
+    path = f"/{service.contract.service}.svc"
+
+    async def post(request: Request) -> Response:
+        body = await request.body()
+        status, answer = await run_in_threadpool(service.call, body, request.headers.get("soapaction"))
+        return Response(answer, status_code=status, media_type=XML_TYPE)
+
+    def get(request: Request) -> Response:
+        keys = {key.lower() for key in request.query_params}
+        if keys & {"wsdl", "singlewsdl"}:
+            address = str(request.url.replace(query="", fragment=""))
+            return Response(service.wsdl(address), media_type=XML_TYPE)
+        return Response(service.unsupported_verb(), status_code=405, media_type=XML_TYPE)
+
+    router.add_api_route(path, post, methods=["POST"])
+    router.add_api_route(path, get, methods=["GET"])

@@ -1,0 +1,152 @@
+"""LearnerService batch operations: submit a registration or verification batch, then poll for its output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.codes import ResponseCode
+from ...domain.errors import InvalidField
+from ...domain.plr import JobStatus
+from ...services.batches import BatchJob, BatchRowResult
+from .credentials import miap_actor
+from .endpoint import Handler, SoapCall
+from .xml import Message
+
+OUTPUT_LIMIT = {"registration": 200, "verification": 5000}  # Learner 0..200, VerifiedLearner 0..5000
+_STATUS_CODE = {
+    JobStatus.WAITING.value: ResponseCode.BATCH_INCOMPLETE,
+    JobStatus.IN_PROGRESS.value: ResponseCode.BATCH_INCOMPLETE,
+    JobStatus.SUCCESSFUL.value: ResponseCode.BATCH_SUCCESSFUL,
+}
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise InvalidField("LearnerRecordCount", f"{value!r} is not a number", "MIAPLearnerRecordCount") from None
+
+
+def _job_id(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise InvalidField("JobID", f"{value!r} is not a number", "xs:long") from None
+
+
+def _stamp(value: Any) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _status(job: BatchJob) -> tuple[str, bool]:
+    code = _STATUS_CODE.get(job.status, ResponseCode.BATCH_FAILED)
+    return code.value, job.status in (JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value)
+
+
+def _submit_registration(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    learners = call.message.get("Learner") or []
+    job_type = (call.message.get("JobType") or "").strip().upper()
+    if job_type not in ("FUL", "CHK"):
+        raise InvalidField("JobType", f"{call.message.get('JobType')!r} is not FUL or CHK", "MIAPBatchJobType: FUL|CHK")
+    job = call.services.batches.submit_registration(
+        actor, [_row(learner) for learner in learners], job_type,
+        declared_count=_count(call.message.get("LearnerRecordCount")),
+    )  # fmt: skip
+    return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
+
+
+def _submit_verification(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    learners = call.message.get("Learner") or []
+    job = call.services.batches.submit_verification(
+        actor, [_row(learner) for learner in learners], email_address=call.message.get("OrgEmail") or None,
+        declared_count=_count(call.message.get("LearnerRecordCount")),
+    )  # fmt: skip
+    return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
+
+
+def _row(sent: Message | None) -> dict[str, str | None]:
+    return {key: None if value is None else str(value) for key, value in (sent or {}).items()}
+
+
+def _registration_output(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    job_id = _job_id(call.message.get("JobID"))
+    job = call.services.batches.job(actor, job_id)
+    code, finished = _status(job)
+    counters = job.counters
+    answer: Message = {
+        "ResponseCode": code,
+        "JobStatus": job.status,
+        "NewLearnersCount": counters.get("new", 0),
+        "ExistsUpdatedLearnersCount": counters.get("exists", 0),
+        "PossibleMatchLearnersCount": counters.get("possible_match", 0),
+        "LearnersNotFoundCount": counters.get("not_found", 0),
+        "RejectedLearnersCount": counters.get("rejected", 0),
+        "JobStartedDateTime": _stamp(job.started_at),
+        "JobFinishedDateTime": _stamp(job.finished_at),
+    }
+    if finished:
+        rows = call.services.batches.results(actor, job_id, 0, OUTPUT_LIMIT["registration"])
+        answer["Learner"] = [_output_learner(row) for row in rows]
+    return answer
+
+
+def _output_learner(row: BatchRowResult) -> Message:
+    return {**row.sent, "ULN": row.uln or row.sent.get("ULN"), "ReturnCode": row.return_code}
+
+
+def _verification_output(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    job_id = _job_id(call.message.get("JobID"))
+    job = call.services.batches.job(actor, job_id)
+    code, finished = _status(job)
+    answer: Message = {
+        "ResponseCode": code,
+        "JobStatus": job.status,
+        "JobStartedDateTime": _stamp(job.started_at),
+        "JobFinishedDateTime": _stamp(job.finished_at),
+    }
+    if finished:
+        rows = call.services.batches.results(actor, job_id, 0, OUTPUT_LIMIT["verification"])
+        answer["VerifiedLearner"] = [_verified_learner(row) for row in rows]
+    return answer
+
+
+def _verified_learner(row: BatchRowResult) -> Message:
+    sent = row.sent
+    answer: Message = {
+        "MISIdentifier": sent.get("MISIdentifier"),
+        "SearchedULN": sent.get("ULN"),
+        "SearchedFamilyName": sent.get("FamilyName"),
+        "SearchedGivenName": sent.get("GivenName"),
+        "SearchedDateOfBirth": sent.get("DateOfBirth"),
+        "SearchedGender": sent.get("Gender"),
+        "ResponseCode": row.return_code,
+    }
+    outcome = row.verification
+    if outcome is not None:
+        answer["ResponseCode"] = outcome.code.value
+        answer["FailureFlag"] = [flag.value for flag in outcome.flags]
+        if outcome.register is not None:
+            record = outcome.register
+            answer.update(ULN=record.uln, FamilyName=record.family_name, GivenName=record.given_name,
+                          DateOfBirth=record.date_of_birth.isoformat(), Gender=str(record.gender))  # fmt: skip
+    return answer
+
+
+def _submitted(code: str) -> Message:
+    return {"ResponseCode": code, "JobID": 0}
+
+
+def _polled(code: str) -> Message:
+    return {"ResponseCode": code}
+
+
+BATCH_HANDLERS: dict[str, Handler] = {
+    "submitBatchRegistration": Handler(_submit_registration, _submitted),
+    "getBatchRegistrationOutput": Handler(_registration_output, _polled),
+    "submitVerifyBatch": Handler(_submit_verification, _submitted),
+    "getVerifyBatchOutput": Handler(_verification_output, _polled),
+}

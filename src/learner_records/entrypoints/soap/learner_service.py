@@ -1,0 +1,203 @@
+"""LearnerService (the MIAP learner API): find, register, update, verify and retrieve learners.
+
+Each handler reads the request message, calls one service, and writes the response message; the contract's
+element names are the keys. Batch operations are in `learner_batches.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.checks import FieldChecks
+from ...domain.codes import ResponseCode
+from ...domain.errors import InvalidField
+from ...domain.learner import PROTOCOL_NAMES, Learner, check_name, parse_details, validate_uln
+from ...domain.names import normalise_postcode
+from ...domain.queries import demographics, verification_query
+from ...services.register import Verification
+from .credentials import miap_actor
+from .endpoint import Handler, SoapCall
+from .learner_batches import BATCH_HANDLERS
+from .xml import Message
+
+ATTRIBUTES = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}
+FIND_TYPES = ("FUL", "CHK")
+
+
+def miap_datetime(value: Any) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _plain(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, int):
+        return str(int(value))
+    return str(value)
+
+
+def learner_message(learner: Learner, master_substituted: bool = False) -> Message:
+    details = learner.details.as_dict()
+    message: Message = {element: _plain(details[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
+    message.update(
+        CreatedDate=miap_datetime(learner.created_at),
+        LastUpdatedDate=miap_datetime(learner.updated_at),
+        ULN=learner.uln,
+        MasterSubstituted="Y" if master_substituted else "N",
+        TierLevel=str(int(learner.tier_level)),
+        LearnerStatus=str(int(learner.status)),
+        LinkedULNs={"ULN": list(learner.linked_ulns)} if learner.linked_ulns else None,
+        VersionNumber=learner.version,
+    )
+    return message
+
+
+def details_from(sent: Message | None) -> dict[str, Any]:
+    """A LearnerToRegister's elements as learner attributes (unknown elements cannot pass the schema)."""
+    return {ATTRIBUTES[element]: value for element, value in (sent or {}).items() if element in ATTRIBUTES}
+
+
+def find_type(message: Message) -> str:
+    value = (message.get("FindType") or "").strip().upper()
+    if value not in FIND_TYPES:
+        raise InvalidField("FindType", f"{message.get('FindType')!r} is not FUL or CHK", "MIAPFindType: FUL|CHK")
+    return value
+
+
+def _learner_by_uln(call: SoapCall) -> Message:
+    message = call.message
+    actor = miap_actor(call.services, message)
+    checks = FieldChecks()
+    kind = checks.take(find_type, message)
+    uln = checks.take(validate_uln, message.get("ULN"))
+    given = checks.take(check_name, message.get("GivenName"), "GivenName")
+    family = checks.take(check_name, message.get("FamilyName"), "FamilyName")
+    checks.done()
+    assert uln is not None and given is not None and family is not None and kind is not None
+    found = call.services.register.find_by_uln(actor, uln, given, family)
+    answer: Message = {"ResponseCode": found.code.value, "ULN": uln,
+                       "FamilyName": message.get("FamilyName"), "GivenName": message.get("GivenName")}  # fmt: skip
+    if found.learner is not None and kind == "FUL":
+        answer["Learner"] = [learner_message(found.learner, found.master_substituted)]
+    return answer
+
+
+def _learner_by_demographics(call: SoapCall) -> Message:
+    message = call.message
+    actor = miap_actor(call.services, message)
+    checks = FieldChecks()
+    kind = checks.take(find_type, message)
+    query = checks.take(
+        demographics, message.get("GivenName"), message.get("FamilyName"), message.get("DateOfBirth"),
+        message.get("Gender"), message.get("LastKnownPostCode"), message.get("PreviousFamilyName"),
+    )  # fmt: skip
+    checks.done()
+    assert query is not None
+    search = call.services.register.find_by_demographics(actor, query)
+    echo = {name: message.get(name) for name in ("FamilyName", "GivenName", "DateOfBirth", "Gender",
+                                                 "PreviousFamilyName", "SchoolAtAge16", "PlaceOfBirth",
+                                                 "EmailAddress")}  # fmt: skip
+    answer: Message = {"ResponseCode": search.code.value, **echo,
+                       "LastKnownPostCode": normalise_postcode(query.postcode)}  # fmt: skip
+    if kind == "FUL":
+        answer["Learner"] = [
+            learner_message(match.learner, match.matched_uln != match.learner.uln) for match in search.matches
+        ]
+    return answer
+
+
+def _register(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    details = parse_details(details_from(call.message.get("Learner")))
+    learner = call.services.register.register(actor, details)
+    return {"ResponseCode": ResponseCode.LEARNER_REGISTERED.value, "ULN": learner.uln}
+
+
+def _update(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    sent = dict(call.message.get("Learner") or {})
+    checks = FieldChecks()
+    uln = checks.take(validate_uln, sent.pop("ULN", None))
+    version = checks.take(_version, sent.pop("VersionNumber", None))
+    details = checks.take(parse_details, details_from(sent))
+    checks.done()
+    assert uln is not None and version is not None and details is not None
+    call.services.register.update(actor, uln, version, details)
+    return {"ResponseCode": ResponseCode.LEARNER_UPDATED.value}
+
+
+def _version(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise InvalidField("VersionNumber", f"{value!r} is not a whole number", "xs:int") from None
+
+
+def verified_message(verification: Verification) -> Message:
+    query, record = verification.query, verification.record
+    return {
+        "SearchedULN": query.uln,
+        "SearchedFamilyName": query.family_name,
+        "SearchedGivenName": query.given_name,
+        "SearchedDateOfBirth": _plain(query.date_of_birth),
+        "SearchedGender": _plain(query.gender),
+        "ResponseCode": verification.result.code.value,
+        "ULN": record.uln if record else None,
+        "FamilyName": record.family_name if record else None,
+        "GivenName": record.given_name if record else None,
+        "DateOfBirth": _plain(record.date_of_birth) if record else None,
+        "Gender": _plain(record.gender) if record else None,
+        "FailureFlag": [flag.value for flag in verification.result.flags],
+    }
+
+
+def _verify(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    sent = call.message.get("LearnerToVerify") or {}
+    query = verification_query(
+        sent.get("ULN"), sent.get("GivenName"), sent.get("FamilyName"), sent.get("DateOfBirth"), sent.get("Gender")
+    )
+    [verification] = call.services.register.verify(actor, [query])
+    return {"VerifiedLearner": verified_message(verification)}
+
+
+def _retrieve(call: SoapCall) -> Message:
+    actor = miap_actor(call.services, call.message)
+    sent = (call.message.get("ULNsToRetrieve") or {}).get("ULN") or []
+    checks = FieldChecks()
+    ulns = [checks.take(validate_uln, uln, f"ULNsToRetrieve/ULN[{index}]") for index, uln in enumerate(sent, 1)]
+    checks.done()
+    retrieved = call.services.register.retrieve(actor, [uln for uln in ulns if uln is not None])
+    return {
+        "RetrievedULNs": {
+            "VerifiedULN": [
+                {
+                    "ULN": item.uln,
+                    "MasterULN": item.master_uln,
+                    "ResponseCode": item.code.value,
+                    "FamilyName": item.learner.details.family_name if item.learner else None,
+                    "GivenName": item.learner.details.given_name if item.learner else None,
+                    "DateOfBirth": _plain(item.learner.details.date_of_birth) if item.learner else None,
+                    "Gender": _plain(int(item.learner.details.gender)) if item.learner else None,
+                }
+                for item in retrieved
+            ]
+        }
+    }
+
+
+def _code(code: str) -> Message:
+    return {"ResponseCode": code}
+
+
+LEARNER_SERVICE: dict[str, Handler] = {
+    "learnerByULN": Handler(_learner_by_uln, _code),
+    "learnerByDemographics": Handler(_learner_by_demographics, _code),
+    "registerSingleLearner": Handler(_register, _code),
+    "updateSingleLearner": Handler(_update, _code),
+    "verifyLearner": Handler(_verify, lambda code: {"VerifiedLearner": {"ResponseCode": code}}),
+    "retrieveULNs": Handler(_retrieve, lambda code: {"RetrievedULNs": None}),
+    **BATCH_HANDLERS,
+}

@@ -1,0 +1,54 @@
+"""zeep clients built from the contract WSDLs, with only the address changed, for a live server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import zeep
+from zeep.transports import Transport
+
+from learner_records.entrypoints.soap.contract import CONTRACT_DIR
+
+BINDINGS = {
+    "LearnerService": "{http://tempuri.org/}BasicHttpBinding_LearnerPortType",
+    "LearnerServiceR9": "{http://tempuri.org/}BasicHttpBinding_ILearnerServiceR9",
+    "ExternalService": "{http://api.lrs.qcf.gov.uk/services}BasicHttpBinding_IExternalService",
+}
+SHARED_CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "lrs-contract"
+
+
+def contract_path(service: str) -> Path:
+    """The shared contract where the checkout has it beside, else the package's copy (a test keeps them equal)."""
+    shared = SHARED_CONTRACT / f"{service}.wsdl"
+    return shared if shared.exists() else CONTRACT_DIR / f"{service}.wsdl"
+
+
+@dataclass
+class Soap:
+    url: str
+    passwords: dict[str, str]  # organisation name -> OrgPassword
+    ukprns: dict[str, str]
+    session: requests.Session = field(default_factory=requests.Session)
+    _clients: dict[str, zeep.Client] = field(default_factory=dict)
+
+    def client(self, service: str) -> zeep.Client:
+        if service not in self._clients:
+            transport = Transport(session=self.session, timeout=30, operation_timeout=30)
+            self._clients[service] = zeep.Client(str(contract_path(service)), transport=transport)
+        return self._clients[service]
+
+    def service(self, name: str) -> Any:
+        return self.client(name).create_service(BINDINGS[name], f"{self.url}/{name}.svc")
+
+    def miap(self, who: str, user: str | None = None) -> dict[str, Any]:
+        """The LearnerService credential elements for organisation `who`."""
+        return {"OrganisationRef": None, "UKPRN": self.ukprns[who], "OrgPassword": self.passwords[who],
+                "UserName": user or f"{who}-user"}  # fmt: skip
+
+    def invoking(self, who: str) -> dict[str, Any]:
+        """LearnerServiceR9's invokingOrganisation."""
+        return {"Password": self.passwords[who], "Reference": None, "Ukprn": self.ukprns[who],
+                "Username": f"{who}-user"}  # fmt: skip
