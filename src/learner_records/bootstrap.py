@@ -13,12 +13,14 @@ from .adapters.lrs_gateway.in_process import InProcessGateway
 from .adapters.mail.smtp import OutgoingMail, SmtpMailer
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
+from .adapters.signal import InProcessSignal
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
 from .services.awarding import AwardingService, Mailer
+from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
 from .services.merging import MergingService
@@ -64,6 +66,8 @@ class Services:
     achievements: AchievementService
     awarding: AwardingService
     certification: CertificationService
+    batches: BatchService
+    job_signal: InProcessSignal
     engine: Engine | None = None
     mailer: Mailer | None = None
 
@@ -93,7 +97,8 @@ def bootstrap(
     duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
     register = RegisterService(uow, clock, randbelow, thresholds(settings))
     records = RecordsService(uow, clock, renderer or FpdfPlrRenderer())
-    achievements = AchievementService(uow, clock)
+    job_signal = InProcessSignal()
+    achievements = AchievementService(uow, clock, job_signal)
 
     def gateway_for(actor: Actor) -> LrsGateway:
         return InProcessGateway(register, records, achievements, actor)
@@ -111,6 +116,8 @@ def bootstrap(
         achievements=achievements,
         awarding=awarding,
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
+        batches=BatchService(uow, clock, register, job_signal),
+        job_signal=job_signal,
         engine=engine,
         mailer=make_mailer(settings),
     )

@@ -12,7 +12,7 @@ from learner_records.domain.access import OrganisationKind
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import RegisterRecord
 from learner_records.domain.names import blocking_keys, normalise_name, normalise_postcode
-from learner_records.services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
+from learner_records.services.ports import AccessEntry, BatchJob, BatchRowResult, MergeEvent, Organisation, StoredApiKey
 from learner_records.services.register import to_record
 
 
@@ -145,6 +145,58 @@ class FakeMergeLog:
         return [e for e in self.events if start <= e.at < end]
 
 
+class FakeBatchJobRepository:
+    def __init__(self) -> None:
+        self.jobs: dict[int, BatchJob] = {}
+        self.rows: dict[int, dict[int, dict[str, str]]] = {}
+        self.done: dict[int, dict[int, BatchRowResult]] = {}
+        self.leases: dict[int, tuple[str, datetime | None]] = {}
+
+    def create(self, job: BatchJob) -> int:
+        job_id = len(self.jobs) + 1
+        self.jobs[job_id] = replace(job, id=job_id)
+        self.rows[job_id], self.done[job_id] = {}, {}
+        return job_id
+
+    def add_rows(self, job_id: int, rows: Sequence[tuple[int, dict[str, str]]]) -> None:
+        self.rows[job_id].update(rows)
+
+    def set_count(self, job_id: int, number_of_records: int) -> None:
+        self.jobs[job_id] = replace(self.jobs[job_id], number_of_records=number_of_records)
+
+    def get(self, job_id: int) -> BatchJob | None:
+        return self.jobs.get(job_id)
+
+    def claim(self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None) -> BatchJob | None:
+        for candidate in sorted(self.jobs.values(), key=lambda job: job.id):
+            lease = self.leases.get(candidate.id, ("", None))[1]
+            expired = candidate.status == "InProgress" and lease is not None and lease < now
+            if (job_id is None or candidate.id == job_id) and (candidate.status == "Waiting" or expired):
+                claimed = replace(candidate, status="InProgress", started_at=candidate.started_at or now)
+                self.jobs[candidate.id] = claimed
+                self.leases[candidate.id] = (token, lease_until)
+                return claimed
+        return None
+
+    def hold(self, job_id: int, token: str, next_row: int, lease_until: datetime) -> bool:
+        job = self.jobs[job_id]
+        if self.leases.get(job_id, ("", None))[0] != token or job.next_row != next_row or job.status != "InProgress":
+            return False
+        self.leases[job_id] = (token, lease_until)
+        return True
+
+    def pending(self, job_id: int, start: int, limit: int) -> list[tuple[int, dict[str, str]]]:
+        return sorted((n, row) for n, row in self.rows[job_id].items() if n >= start)[:limit]
+
+    def record(self, job: BatchJob, results: Sequence[BatchRowResult], lease_until: datetime | None) -> None:
+        self.done[job.id].update((result.row_number, result) for result in results)
+        self.jobs[job.id] = job
+        self.leases[job.id] = (self.leases.get(job.id, ("", None))[0], lease_until)
+
+    def results(self, job_id: int, offset: int, limit: int) -> list[BatchRowResult]:
+        return [self.done[job_id][n] for n in sorted(self.done[job_id]) if n > offset][:limit]
+
+
 class FakeUnitOfWork:
     """Keeps committed state in the repositories; a unit of work that is not committed leaves it unchanged."""
 
@@ -153,6 +205,7 @@ class FakeUnitOfWork:
         self.organisations = FakeOrganisationRepository()
         self.access_log = FakeAccessLog()
         self.merges = FakeMergeLog()
+        self.batches = FakeBatchJobRepository()
         self.commits = 0
         self._snapshot: tuple[object, ...] = ()
 
@@ -166,6 +219,10 @@ class FakeUnitOfWork:
             dict(self.organisations.keys),
             list(self.access_log.entries),
             list(self.merges.events),
+            {
+                name: {key: dict(value) if isinstance(value, dict) else value for key, value in table.items()}
+                for name, table in vars(self.batches).items()
+            },
         )
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -182,9 +239,11 @@ class FakeUnitOfWork:
         self._snapshot = self._state()
 
     def rollback(self) -> None:
-        rows, orgs, keys, entries, events = self._snapshot
+        rows, orgs, keys, entries, events, batches = self._snapshot
         self.learners.rows = rows  # type: ignore[assignment]
         self.organisations.rows = orgs  # type: ignore[assignment]
         self.organisations.keys = keys  # type: ignore[assignment]
         self.access_log.entries = entries  # type: ignore[assignment]
         self.merges.events = events  # type: ignore[assignment]
+        for name, table in batches.items():  # type: ignore[attr-defined]
+            setattr(self.batches, name, {k: dict(v) if isinstance(v, dict) else v for k, v in table.items()})

@@ -1,4 +1,7 @@
-"""The background worker: runs waiting achievement jobs, inside `serve` or as its own process."""
+"""The background worker: runs waiting batch and achievement jobs, inside `serve` or as its own process.
+
+Between rounds it waits on the job signal, so a job submitted in this process is started at once; jobs
+submitted by another process are picked up at the next round (`interval`)."""
 
 from __future__ import annotations
 
@@ -25,11 +28,13 @@ class JobWorker:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._services.job_signal.notify()
         self._thread.join(timeout)
 
     def run_once(self) -> list[int]:
-        """One round: achievement jobs, ULN validation, the removal sweep (idempotent), mail."""
-        finished = self._services.achievements.run_pending()
+        """One round: learner batch jobs, achievement jobs, ULN validation, the removal sweep (idempotent), mail."""
+        finished = self._services.batches.run_pending()
+        finished += self._services.achievements.run_pending()
         self._services.awarding.validate_waiting()
         now = time.monotonic()
         if now - self._last_sweep >= SWEEP_EVERY:
@@ -43,8 +48,9 @@ class JobWorker:
         while not self._stop.is_set():
             try:
                 for job_id in self.run_once():
-                    log.info("achievement job %s finished", job_id)
+                    log.info("job %s finished", job_id)
             except Exception:
                 # Only the job machinery's own failure is logged: rows and learners never reach the log.
                 log.exception("the job worker hit an error; it tries again")
-            self._stop.wait(self._interval)
+            if not self._stop.is_set():
+                self._services.job_signal.wait(self._interval)

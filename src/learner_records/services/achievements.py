@@ -28,7 +28,16 @@ from ..domain.plr import (
     parse_achievement,
 )
 from ..domain.qualifications import Qualification
-from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
+from .ports import (
+    AccessEntry,
+    AchievementJob,
+    AchievementKey,
+    Clock,
+    JobRow,
+    JobSignal,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 CHUNK = 500
 LEASE = timedelta(minutes=5)
@@ -46,9 +55,10 @@ def _canonical(row: Mapping[str, object]) -> dict[str, str]:
 
 
 class AchievementService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, signal: JobSignal | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._signal = signal
 
     def submit(
         self,
@@ -82,6 +92,8 @@ class AchievementService:
                 return Submitted(earlier, created=False)  # leaving without commit drops the copy
             uow.jobs.set_content(job_id, digest.hexdigest(), count)
             uow.commit()
+        if self._signal is not None:
+            self._signal.notify()
         return Submitted(replace(draft, id=job_id, number_of_records=count), created=True)
 
     def job(self, actor: Actor, job_id: int) -> AchievementJob:

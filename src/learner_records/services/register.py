@@ -6,8 +6,9 @@ writes an access-log entry for every learner record it discloses, and commits on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from ..domain import matching
 from ..domain.access import Actor, Operation
@@ -20,7 +21,13 @@ from ..domain.errors import (
     StaleVersion,
     UlnNotFoundForUpdate,
 )
-from ..domain.learner import Learner, LearnerDetails, allowed_ability_to_share_change, check_not_in_future
+from ..domain.learner import (
+    Learner,
+    LearnerDetails,
+    allowed_ability_to_share_change,
+    check_not_in_future,
+    parse_details,
+)
 from ..domain.names import blocking_keys
 from ..domain.uln import generate as generate_uln
 from .ports import AccessEntry, Clock, LearnerRepository, UnitOfWork, UnitOfWorkFactory
@@ -98,6 +105,57 @@ def resolve_master(learners: LearnerRepository, learner: Learner) -> Learner:
     return master if master is not None else learner
 
 
+class RegisterCore:
+    """Find, register and verify inside a unit of work the caller owns: the calls of RegisterService commit
+    one each, a batch job runs many inside one chunk's transaction. Nothing here checks rights or logs access."""
+
+    def __init__(self, randbelow: Callable[[int], int], thresholds: matching.MatchThresholds) -> None:
+        self.randbelow = randbelow
+        self.thresholds = thresholds
+
+    def register(self, uow: UnitOfWork, details: LearnerDetails, now: datetime) -> Learner:
+        """Store a learner under a new ULN; DuplicateLearner when one has the same five mandatory fields."""
+        check_not_in_future(details.date_of_birth, now.date())
+        for _ in range(_ALLOCATION_ATTEMPTS):
+            learner = Learner(uln=generate_uln(self.randbelow), details=details, created_at=now, updated_at=now)
+            existing = uow.learners.with_same_mandatory_fields(learner)
+            if existing is not None:
+                raise DuplicateLearner(existing)
+            if uow.learners.add(learner):
+                return learner
+        raise RuntimeError("no free ULN found")  # 20 clashes in a row: the number space is nearly full
+
+    def find(self, uow: UnitOfWork, query: matching.Demographics) -> DemographicSearch:
+        keys = blocking_keys(
+            query.given_name, query.family_name, query.date_of_birth, query.postcode, query.previous_family_name
+        )
+        candidates = uow.learners.candidates(keys, limit=500)
+        result = matching.find_matches(query, candidates, self.thresholds)
+        wanted = [scored.record.master_uln or scored.record.uln for scored in result.matches]
+        shown = uow.learners.get_many(wanted)
+        matches: list[DemographicMatch] = []
+        seen: set[str] = set()
+        for scored, uln in zip(result.matches, wanted, strict=True):
+            if uln in seen or uln not in shown:
+                continue
+            seen.add(uln)
+            matches.append(DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln))
+        return DemographicSearch(result.code, tuple(matches))
+
+    @staticmethod
+    def verify(uow: UnitOfWork, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
+        """Every query verified with two look-ups in all: the records asked for, then their masters."""
+        stored = uow.learners.records([query.uln for query in queries])
+        masters = uow.learners.records(sorted({r.master_uln for r in stored.values() if r.master_uln}))
+        verifications: list[Verification] = []
+        for query in queries:
+            found = stored.get(query.uln)
+            linked = found is not None and found.master_uln is not None
+            record = masters.get(found.master_uln, found) if found and found.master_uln else found
+            verifications.append(Verification(query, matching.verify(query, record, linked=linked), record))
+        return verifications
+
+
 class RegisterService:
     def __init__(
         self,
@@ -108,8 +166,7 @@ class RegisterService:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._randbelow = randbelow
-        self._thresholds = thresholds
+        self.core = RegisterCore(randbelow, thresholds)
 
     def _log(self, uow: UnitOfWork, actor: Actor, action: str, ulns: Sequence[str]) -> None:
         now = self._clock.now()
@@ -127,16 +184,10 @@ class RegisterService:
         now = self._clock.now()
         check_not_in_future(details.date_of_birth, now.date())
         with self._uow(write=True) as uow:
-            for _ in range(_ALLOCATION_ATTEMPTS):
-                learner = Learner(uln=generate_uln(self._randbelow), details=details, created_at=now, updated_at=now)
-                existing = uow.learners.with_same_mandatory_fields(learner)
-                if existing is not None:
-                    raise DuplicateLearner(existing)
-                if uow.learners.add(learner):
-                    self._log(uow, actor, "register", [learner.uln])
-                    uow.commit()
-                    return learner
-            raise RuntimeError("no free ULN found")  # 20 clashes in a row: the number space is nearly full
+            learner = self.core.register(uow, details, now)
+            self._log(uow, actor, "register", [learner.uln])
+            uow.commit()
+            return learner
 
     def find_by_uln(
         self, actor: Actor, uln: str, given_name: str | None = None, family_name: str | None = None
@@ -161,26 +212,11 @@ class RegisterService:
 
     def find_by_demographics(self, actor: Actor, query: matching.Demographics) -> DemographicSearch:
         actor.require(Operation.FIND_BY_DEMOGRAPHICS)
-        keys = blocking_keys(
-            query.given_name, query.family_name, query.date_of_birth, query.postcode, query.previous_family_name
-        )
         with self._uow() as uow:
-            candidates = uow.learners.candidates(keys, limit=500)
-            result = matching.find_matches(query, candidates, self._thresholds)
-            wanted = [scored.record.master_uln or scored.record.uln for scored in result.matches]
-            shown = uow.learners.get_many(wanted)
-            matches: list[DemographicMatch] = []
-            seen: set[str] = set()
-            for scored, uln in zip(result.matches, wanted, strict=True):
-                if uln in seen or uln not in shown:
-                    continue
-                seen.add(uln)
-                matches.append(
-                    DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln)
-                )
-            self._log(uow, actor, "find_by_demographics", [match.learner.uln for match in matches])
+            search = self.core.find(uow, query)
+            self._log(uow, actor, "find_by_demographics", [match.learner.uln for match in search.matches])
             uow.commit()
-            return DemographicSearch(result.code, tuple(matches))
+            return search
 
     def verify(self, actor: Actor, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
         actor.require(Operation.VERIFY)
@@ -189,14 +225,7 @@ class RegisterService:
                 "LearnerRecordCount", f"{len(queries)} learners", f"at most {VERIFY_BATCH_LIMIT} at once"
             )
         with self._uow() as uow:
-            stored = uow.learners.records([query.uln for query in queries])
-            masters = uow.learners.records(sorted({r.master_uln for r in stored.values() if r.master_uln}))
-            verifications: list[Verification] = []
-            for query in queries:
-                found = stored.get(query.uln)
-                linked = found is not None and found.master_uln is not None
-                record = masters.get(found.master_uln, found) if found and found.master_uln else found
-                verifications.append(Verification(query, matching.verify(query, record, linked=linked), record))
+            verifications = self.core.verify(uow, queries)
             self._log(uow, actor, "verify", [v.record.uln for v in verifications if v.record])
             uow.commit()
             return verifications
@@ -228,6 +257,16 @@ class RegisterService:
             self._log(uow, actor, "update", [uln])
             uow.commit()
             return replace(updated, linked_ulns=current.linked_ulns)
+
+    def update_subset(self, actor: Actor, uln: str, version: int, changes: Mapping[str, object]) -> Learner:
+        """UpdateLearnerSubsetFields: change only some fields (email, school at 16, preferred name, sharing)."""
+        with self._uow() as uow:
+            current = uow.learners.get(uln)
+        if current is None:
+            raise UlnNotFoundForUpdate(f"ULN {uln} is not on the register")
+        merged = {**current.details.as_dict(), **changes}
+        details = parse_details({key: value for key, value in merged.items() if value is not None})
+        return self.update(actor, uln, version, details)
 
     def retrieve(self, actor: Actor, ulns: Sequence[str]) -> list[RetrievedUln]:
         actor.require(Operation.RETRIEVE_ULNS)

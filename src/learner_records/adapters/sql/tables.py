@@ -221,6 +221,46 @@ achievement_row = Table(
     sqlite_with_rowid=False,
 )
 
+learner_batch_job = Table(
+    "learner_batch_job",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(12), nullable=False),  # registration or verification
+    Column("organisation_id", Integer, ForeignKey("organisation.id"), nullable=False),
+    Column("user_name", String(128), nullable=False),
+    Column("job_type", String(3)),  # FUL or CHK (registration)
+    Column("channel", String(12), nullable=False),  # web_service or file
+    Column("file_name", String(254)),
+    Column("file_version", String(2)),
+    Column("file_title", String(254)),
+    Column("email_address", String(254)),
+    Column("status", String(12), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("number_of_records", Integer, nullable=False),
+    Column("next_row", Integer, nullable=False),  # rows before it are done: a restarted worker resumes here
+    Column("lease_until", DateTime),  # a worker holds the job until then; past it, another worker may resume it
+    Column("lease_token", String(32)),  # which worker holds it: a worker that lost its lease writes nothing
+    Column("counters", Text, nullable=False),  # JSON: counter -> count
+    Column("failure_reason", Text),
+    Index("ix_learner_batch_job_status", "status", "id"),
+)
+
+learner_batch_row = Table(
+    "learner_batch_row",
+    metadata,
+    Column("job_id", Integer, ForeignKey("learner_batch_job.id"), primary_key=True, autoincrement=False),
+    Column("row_number", Integer, primary_key=True, autoincrement=False),
+    Column("payload", Text, nullable=False),  # the row as sent (JSON of protocol element names)
+    Column("return_code", String(10)),  # None until the row is worked
+    Column("uln", String(10)),
+    Column("possible_ulns", Text),  # space-separated candidates of a possible match
+    Column("message", Text),
+    Column("verification", Text),  # JSON: flags and the register's values, for verification rows
+    sqlite_with_rowid=False,
+)
+
 data_challenge = Table(
     "data_challenge",
     metadata,

@@ -16,6 +16,7 @@ from .awarding import (
     SqlOutbox,
     SqlRegistrationRepository,
 )
+from .batches import SqlBatchJobRepository
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
     qualifications: SqlQualificationRepository
     events: SqlLearningEventRepository
     jobs: SqlAchievementJobRepository
+    batches: SqlBatchJobRepository
     challenges: SqlDataChallengeRepository
     access_history: SqlAccessHistory
     centres: SqlCentreRepository
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
         self.qualifications = SqlQualificationRepository(sql)
         self.events = SqlLearningEventRepository(sql)
         self.jobs = SqlAchievementJobRepository(sql)
+        self.batches = SqlBatchJobRepository(sql)
         self.challenges = SqlDataChallengeRepository(sql)
         self.access_history = SqlAccessHistory(sql)
         self.centres = SqlCentreRepository(sql)

@@ -1,0 +1,218 @@
+"""The register's learner batch jobs: registration (FUL / CHK) and verification, by web service or file.
+
+A job is stored whole as it is submitted (its rows streamed in, chunk by chunk, in the submitting transaction),
+then a worker claims it under a lease and works it in chunks. Every chunk is one transaction that writes the new
+learners, the rows' outcomes, the access log and the job's progress together, so a worker that stops anywhere
+loses nothing and repeats nothing: once its lease runs out, the next worker resumes at the first row not done. A
+worker that lost its lease to another finds out at the start of its next chunk and writes nothing more.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import timedelta
+from itertools import islice
+
+from ..domain.access import Actor, Operation, OrganisationKind
+from ..domain.batches import (
+    BatchKind,
+    Channel,
+    FileHeader,
+    JobType,
+    check_file_owner,
+    check_job_type,
+    check_record_count,
+    counter_for,
+    empty_counters,
+)
+from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorrect, UnknownJob
+from ..domain.plr import JobStatus
+from .batch_rows import ChunkWork
+from .ports import AccessEntry, BatchJob, BatchRowResult, Clock, JobSignal, UnitOfWorkFactory
+from .register import RegisterCore, RegisterService
+
+__all__ = ["BatchJob", "BatchRowResult", "BatchService"]
+
+CHUNK = 200  # rows a transaction: a web-service job (at most 200 learners) is worked in one
+STORE_CHUNK = 1000  # rows an INSERT batch while a job is received
+RESULTS_LIMIT = 5000  # MIAPVerifiedBatchLearner x 0-5000 in a poll's reply
+LEASE = timedelta(minutes=5)
+Progress = Callable[[int, int], None]  # (rows done, rows in the job)
+
+
+def _canonical(row: Mapping[str, object]) -> dict[str, str]:
+    return {str(key): str(value) for key, value in row.items() if value not in (None, "")}
+
+
+class BatchService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        register: RegisterService | RegisterCore,
+        signal: JobSignal | None = None,
+        new_token: Callable[[], str] = lambda: secrets.token_hex(16),
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._core = register.core if isinstance(register, RegisterService) else register
+        self._signal = signal
+        self._new_token = new_token
+
+    def submit_registration(
+        self,
+        actor: Actor,
+        rows: Iterable[Mapping[str, str | None]],
+        job_type: str,
+        channel: str = Channel.WEB_SERVICE.value,
+        file_name: str | None = None,
+        declared_count: int | None = None,
+        header: FileHeader | None = None,
+    ) -> BatchJob:
+        """Store a registration job: FUL finds each learner and registers those not found; CHK only finds."""
+        kind = check_job_type(job_type)
+        actor.require(Operation.REGISTER if kind is JobType.FIND_OR_REGISTER else Operation.FIND_BY_DEMOGRAPHICS)
+        return self._submit(actor, BatchKind.REGISTRATION, kind.value, rows, channel, file_name, None, declared_count,
+                            header)  # fmt: skip
+
+    def submit_verification(
+        self,
+        actor: Actor,
+        rows: Iterable[Mapping[str, str | None]],
+        channel: str = Channel.WEB_SERVICE.value,
+        file_name: str | None = None,
+        email_address: str | None = None,
+        declared_count: int | None = None,
+        header: FileHeader | None = None,
+    ) -> BatchJob:
+        """Store a verification job: each row's ULN verified against its names (WSVRC001-006 and VRF flags)."""
+        actor.require(Operation.VERIFY)
+        return self._submit(actor, BatchKind.VERIFICATION, None, rows, channel, file_name, email_address,
+                            declared_count, header)  # fmt: skip
+
+    def _submit(
+        self,
+        actor: Actor,
+        kind: BatchKind,
+        job_type: str | None,
+        rows: Iterable[Mapping[str, str | None]],
+        channel_name: str,
+        file_name: str | None,
+        email_address: str | None,
+        declared_count: int | None,
+        header: FileHeader | None,
+    ) -> BatchJob:
+        try:
+            channel = Channel(channel_name)
+        except ValueError:
+            raise InvalidField("channel", f"{channel_name!r} is not a channel", "web_service or file") from None
+        if actor.organisation_id is None:
+            raise InsufficientAccess("Batches are submitted by an organisation")
+        if header is not None:
+            check_file_owner(header, actor.ukprn)
+        now = self._clock.now()
+        draft = BatchJob(0, kind, actor.organisation_id, actor.user_name, job_type, channel.value, file_name,
+                         email_address, JobStatus.WAITING.value, now, None, None, 0, empty_counters(kind),
+                         file_version=header.version if header else None,
+                         file_title=header.title if header else None)  # fmt: skip
+        with self._uow(write=True) as uow:
+            job_id = uow.batches.create(draft)
+            count = 0
+            numbered = enumerate((_canonical(row) for row in rows), start=1)
+            while chunk := list(islice(numbered, STORE_CHUNK)):
+                uow.batches.add_rows(job_id, chunk)
+                count = chunk[-1][0]
+            # leaving without commit stores nothing of a refused job
+            if declared_count is not None and declared_count != count:
+                raise RecordCountIncorrect(declared_count, count)
+            check_record_count(count, channel)
+            uow.batches.set_count(job_id, count)
+            uow.commit()
+        if self._signal is not None:
+            self._signal.notify()
+        return replace(draft, id=job_id, number_of_records=count)
+
+    def job(self, actor: Actor, job_id: int) -> BatchJob:
+        """A job the actor's organisation submitted (an administrator sees all); UnknownJob otherwise."""
+        with self._uow() as uow:
+            job = uow.batches.get(job_id)
+        # another organisation's job is answered as unknown, so that job numbers reveal nothing
+        if job is None or not (actor.kind is OrganisationKind.REGISTER_ADMINISTRATOR
+                               or job.organisation_id == actor.organisation_id):  # fmt: skip
+            raise UnknownJob(f"No batch job {job_id}")
+        return job
+
+    def results(self, actor: Actor, job_id: int, offset: int = 0, limit: int = RESULTS_LIMIT) -> list[BatchRowResult]:
+        """The rows done so far, in order: `limit` (at most 5000) from the `offset`-th."""
+        self.job(actor, job_id)
+        if offset < 0:
+            raise InvalidField("offset", f"is {offset}", "0 or more")
+        if not 1 <= limit <= RESULTS_LIMIT:
+            raise InvalidField("limit", f"is {limit}", f"1-{RESULTS_LIMIT}")
+        with self._uow() as uow:
+            return uow.batches.results(job_id, offset, limit)
+
+    def run_pending(self) -> list[int]:
+        """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs worked."""
+        finished = []
+        while (job := self.process()) is not None:
+            finished.append(job.id)
+        return finished
+
+    def process(self, job_id: int | None = None, progress: Progress | None = None) -> BatchJob | None:
+        """Claim one job (this one, or the oldest waiting) and work it to its end; None when there is none to
+        claim. Returns the job as this worker left it (in progress only if another worker took it over)."""
+        token = self._new_token()
+        with self._uow(write=True) as uow:
+            now = self._clock.now()
+            job = uow.batches.claim(now, now + LEASE, token, job_id)
+            uow.commit()
+        if job is None:
+            return None
+        try:
+            while job.status == JobStatus.IN_PROGRESS.value:
+                worked = self._chunk(job, token)
+                if worked is None:
+                    with self._uow() as uow:
+                        return uow.batches.get(job.id)
+                job = worked
+                if progress is not None:
+                    progress(min(job.next_row - 1, job.number_of_records), job.number_of_records)
+        except Exception as error:
+            self._fail(job, token, type(error).__name__)
+            raise
+        return job
+
+    def _chunk(self, job: BatchJob, token: str) -> BatchJob | None:
+        with self._uow(write=True) as uow:
+            now = self._clock.now()
+            if not uow.batches.hold(job.id, token, job.next_row, now + LEASE):
+                return None  # another worker took the job over when this one's lease ran out
+            rows = uow.batches.pending(job.id, job.next_row, CHUNK)
+            work = ChunkWork(uow, self._core, job, now)
+            results = work.registration(rows) if job.kind is BatchKind.REGISTRATION else work.verification(rows)
+            counters = dict(job.counters)
+            for result in results:
+                counter = counter_for(job.kind, result.return_code)
+                counters[counter] = counters.get(counter, 0) + 1
+            next_row = rows[-1][0] + 1 if rows else job.next_row
+            progressed = replace(job, next_row=next_row, counters=counters)
+            if next_row > job.number_of_records:
+                progressed = replace(progressed, status=JobStatus.SUCCESSFUL.value, finished_at=now)
+            uow.batches.record(progressed, results, None if progressed.finished_at else now + LEASE)
+            uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln)
+                                   for action, ulns in work.disclosed.items() for uln in ulns])  # fmt: skip
+            uow.commit()
+            return progressed
+
+    def _fail(self, job: BatchJob, token: str, reason: str) -> None:
+        with self._uow(write=True) as uow:
+            now = self._clock.now()
+            if not uow.batches.hold(job.id, token, job.next_row, now):
+                return
+            failed = replace(job, status=JobStatus.FAILED.value, finished_at=now,
+                             failure_reason=f"the job stopped with an internal error ({reason})")  # fmt: skip
+            uow.batches.record(failed, [], None)
+            uow.commit()
