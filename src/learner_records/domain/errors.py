@@ -18,13 +18,14 @@
     │   ├── NoChanges                WSRC0020
     │   ├── InvalidAbilityToShareChange WSRC0014
     │   └── InvalidMerge
-    └── AccessError
-        ├── UnknownRequest           WSEC0002
-        ├── OutOfHours               WSEC0004
-        ├── UnknownOrganisation      WSEC0003
-        ├── IncorrectPassword        WSEC0005
-        └── InsufficientAccess       WSEC0006
-            └── NotShared            WSEC0206
+    ├── AccessError
+    │   ├── UnknownRequest           WSEC0002
+    │   ├── OutOfHours               WSEC0004
+    │   ├── UnknownOrganisation      WSEC0003
+    │   ├── IncorrectPassword        WSEC0005
+    │   └── InsufficientAccess       WSEC0006
+    │       └── NotShared            WSEC0206
+    └── RegisterUnavailable                    the register did not answer or failed (gateway): try again later
 
 Business outcomes (no match, possible match, a verification that fails) are values, not errors.
 """
@@ -64,6 +65,8 @@ class InvalidFields(InvalidField):
         first = problems[0]
         self.problems = tuple(problems)
         super().__init__(first.field, first.problem, first.rule)
+        if all(problem.code == first.code for problem in problems):
+            self.code = first.code  # only ULNs broken: WSEC0136, as a single bad ULN answers
         self.message = "; ".join(str(problem) for problem in problems)
         self.args = (self.message,)
 
@@ -182,3 +185,9 @@ class InsufficientAccess(AccessError):
 class NotShared(InsufficientAccess):
     code: Code = ErrorCode.NOT_SHARED
     default_message = "The learner has not agreed to share their learning record"
+
+
+class RegisterUnavailable(LearnerRecordsError):
+    """The register did not answer, or failed while answering: nothing was decided, so the caller tries later."""
+
+    default_message = "The register could not be reached; try again later"
