@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path("data")
+GATEWAYS = ("in_process", "soap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,11 @@ class Settings:
     tls_certfile: str = ""  # with tls_keyfile: serve HTTPS
     tls_keyfile: str = ""
     tls_client_ca: str = ""  # with HTTPS: require a client certificate signed by this CA (the LRS's mutual TLS)
+    gateway: str = "in_process"  # how the awarding side reaches a register: in_process, or soap (the LRS protocol)
+    gateway_url: str = ""  # soap: the register's base URL, e.g. https://ws.lrs.education.gov.uk
+    gateway_ukprn: str = ""  # soap: the awarding organisation's UKPRN at that register
+    gateway_password: str = ""  # soap: its 16-character OrgPassword; from the environment only, never the repository
+    gateway_user: str = ""  # soap: the UserName sent when the acting user has none
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +55,15 @@ class Settings:
             except ValueError:
                 raise ValueError(f"LEARNER_RECORDS_{field.name.upper()}: {raw!r} is not a {kind.__name__}") from None
         return cls(**values)  # type: ignore[arg-type]
+
+    def check_gateway(self) -> None:
+        """Refuse a gateway setting that cannot work, naming the variable, before anything calls a register."""
+        if self.gateway not in GATEWAYS:
+            raise ValueError(f"LEARNER_RECORDS_GATEWAY: {self.gateway!r} is not one of {', '.join(GATEWAYS)}")
+        if self.gateway == "soap":
+            for name in ("gateway_url", "gateway_ukprn", "gateway_password"):
+                if not getattr(self, name):
+                    raise ValueError(f"LEARNER_RECORDS_{name.upper()} is needed with LEARNER_RECORDS_GATEWAY=soap")
 
     @property
     def is_sqlite(self) -> bool:

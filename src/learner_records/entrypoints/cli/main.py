@@ -110,18 +110,23 @@ def orgs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @app.command("serve")
+@reporting
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Apply migrations and serve the REST API (docs at /api/docs)."""
+    """Apply migrations and serve the REST API (docs at /api/docs) and the SOAP web services."""
     import uvicorn
 
     from ..api.app import create_app
+    from ..tls import uvicorn_tls_options
 
     settings = Settings.from_environment()
     upgrade(settings.database_url)
-    err_console.print(f"serving on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)")
+    tls = uvicorn_tls_options(settings)
+    scheme = "https" if tls else "http"
+    err_console.print(f"serving on {scheme}://{host or settings.host}:{port or settings.port}  (API docs at /api/docs,"
+                      " SOAP at /LearnerService.svc, /LearnerServiceR9.svc, /ExternalService.svc)")  # fmt: skip
     # no access log: request lines carry ULNs
     uvicorn.run(
         create_app(services(), run_worker=True),
@@ -129,6 +134,7 @@ def serve(
         port=port or settings.port,
         log_level="warning",
         access_log=False,
+        **tls,
     )
 
 
