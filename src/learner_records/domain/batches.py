@@ -128,7 +128,10 @@ _REGISTRATION_2A = ("MISIdentifier", "ULN", "Title", "GivenName", "PreferredGive
                     "Gender", "Nationality", "ScottishCandidateNumber", "AbilityToShare", "VerificationType",
                     "OtherVerificationDescription", "Notes")  # fmt: skip
 _VERIFICATION = ("MISIdentifier", "ULN", "FamilyName", "GivenName", "DateOfBirth", "Gender")
-REGISTRATION_OUTPUT = ("ReturnCode", "ULN", "PossibleMatchULNs", "Message")
+# ReturnedULN, not ULN: the input's own ULN column stays as it was sent
+REGISTRATION_OUTPUT = ("ReturnCode", "ReturnedULN", "PossibleMatchULNs", "Message")
+COLUMN_COUNT = "ColumnCount"  # set by a file reader on a line whose number of values is not the headings'
+
 VERIFICATION_OUTPUT = ("ResponseCode", "RegisterULN", "RegisterFamilyName", "RegisterGivenName",
                        "RegisterDateOfBirth", "RegisterGender", "FailureFlags", "Message")  # fmt: skip
 
@@ -192,7 +195,7 @@ def check_file_owner(header: FileHeader, ukprn: str | None) -> None:
 
 _ELEMENTS = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}
 _NEEDED_TO_REGISTER = ("DateOfBirth", "Gender", "LastKnownPostCode")
-_OWN_FIELDS = frozenset({"MISIdentifier", "ULN", "UCI", "UPN", "PrivacyNoticeSeen"})
+_OWN_FIELDS = frozenset({"MISIdentifier", "ULN", "UCI", "UPN", "PrivacyNoticeSeen", COLUMN_COUNT})
 _UCI = re.compile(r"^[0-9]{5}[0-9A-Z]{7}[A-Z]$")
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
@@ -245,6 +248,13 @@ def check_uci(value: str, element: str = "UCI") -> str:
     return text
 
 
+def _column_count(row: Mapping[str, str | None]) -> InvalidField | None:
+    found = row.get(COLUMN_COUNT)
+    if found is None:
+        return None
+    return InvalidField("line", f"has {found} values", "one value for each heading on line 2")
+
+
 def _learner_fields(row: Mapping[str, str | None], checks: FieldChecks) -> dict[str, object]:
     raw: dict[str, object] = {}
     for element, value in row.items():
@@ -281,6 +291,9 @@ def _details(raw: dict[str, object], checks: FieldChecks) -> tuple[LearnerDetail
 def parse_registration_row(row: Mapping[str, str | None], today: date, channel: Channel) -> RegistrationRow | Rejected:
     """Check a row sent as BatchLearner elements; a broken rule rejects it (RC011, RC012 or RC013)."""
     checks = FieldChecks()
+    shape = _column_count(row)
+    if shape is not None:
+        return _rejected(RowCode.INCORRECT_FORMAT, [shape])
     uln = checks.optional(row.get("ULN"), validate_uln)
     mis = row.get("MISIdentifier") or ""
     if len(mis) > 128:
@@ -339,6 +352,9 @@ class VerificationOutcome:
 
 def parse_verification_row(row: Mapping[str, str | None]) -> VerificationQuery | Rejected:
     """Check a MIAPBatchLearnerToVerify row; a broken rule rejects it (WSEC0001, with every field and rule)."""
+    shape = _column_count(row)
+    if shape is not None:
+        return Rejected(INVALID_ROW, str(shape))
     mis = row.get("MISIdentifier") or ""
     problems: list[InvalidField] = []
     if len(mis) > 128:

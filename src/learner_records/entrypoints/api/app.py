@@ -13,7 +13,7 @@ from .. import soap
 from ..web import verify
 from ..worker import JobWorker
 from .errors import register_errors
-from .routes import administration, awarding, learners, plr
+from .routes import administration, awarding, batches, learners, plr
 
 
 def create_app(services: Services, run_worker: bool = False) -> FastAPI:
@@ -43,6 +43,7 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(administration.router)
     app.include_router(plr.router)
     app.include_router(awarding.router)
+    app.include_router(batches.router)
     app.include_router(verify.router)
     app.include_router(soap.router(services))
 

@@ -1,20 +1,24 @@
-"""`learner-records learners register|find|verify|show|update|merge|unmerge|duplicates`."""
+"""`learner-records learners register|find|verify|import|show|update|merge|unmerge|duplicates`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ...domain.batches import BatchKind
 from ...domain.codes import VerificationCode
 from ...domain.learner import parse_date, parse_details, validate_uln
 from ...domain.queries import demographics, verification_query
+from .batches import User, import_file, is_batch_file, run_file
 from .context import operator, services
 from .errors import reporting
 from .output import console, learner_dict, print_json, print_learner
 
 learners_app = typer.Typer(help="Learners on the register", no_args_is_help=True)
+learners_app.command("import")(import_file)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON")]
 Given = Annotated[str, typer.Option("--given", help="Given name")]
 Family = Annotated[str, typer.Option("--family", help="Family name")]
@@ -118,14 +122,25 @@ def find(
 @learners_app.command("verify")
 @reporting
 def verify(
-    uln: str,
-    given: Given,
-    family: Family,
+    uln: Annotated[str, typer.Argument(help="A ULN, or a verification batch file (FILE.csv)")],
+    given: Annotated[str | None, typer.Option("--given", help="Given name")] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Family name")] = None,
     dob: Annotated[str | None, typer.Option(help="yyyy-mm-dd")] = None,
     gender: Annotated[str | None, typer.Option()] = None,
+    ukprn: Annotated[str | None, typer.Option("--ukprn", help="For a batch file: the submitting UKPRN")] = None,
+    user: User = None,
     as_json: Json = False,
 ) -> None:
-    """Verify a ULN against names (and date of birth, gender). Exit 0 only on a successful match."""
+    """Verify a ULN against names (and date of birth, gender). Exit 0 only on a successful match.
+
+    Given FILE.csv instead, verify every learner of the batch file; the answers go to <stem>.output.csv."""
+    if is_batch_file(uln):
+        if ukprn is None:
+            raise typer.BadParameter("a batch file is verified for an organisation: give --ukprn", param_hint="--ukprn")
+        run_file(Path(uln), BatchKind.VERIFICATION, ukprn, user)
+        return
+    if given is None or family is None:
+        raise typer.BadParameter("verifying a ULN needs --given and --family", param_hint="--given/--family")
     query = verification_query(uln, given, family, dob, gender)
     (verification,) = services().register.verify(operator(), [query])
     result = verification.result
