@@ -26,7 +26,7 @@ from ..domain.batches import (
 from ..domain.errors import InvalidField
 from ..services.ports import BatchJob, BatchRowResult
 
-PAGE = 5000
+PAGE = 1000  # output rows read a query: the heap holds one page, whatever the file size
 
 
 @dataclass(frozen=True, slots=True)
