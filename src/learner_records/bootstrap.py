@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from .adapters.lrs_gateway.in_process import InProcessGateway
+from .adapters.lrs_gateway.soap import SoapGateway
 from .adapters.mail.smtp import OutgoingMail, SmtpMailer
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
@@ -100,7 +101,13 @@ def bootstrap(
     job_signal = InProcessSignal()
     achievements = AchievementService(uow, clock, job_signal)
 
+    settings.check_gateway()
+
     def gateway_for(actor: Actor) -> LrsGateway:
+        if settings.gateway == "soap":
+            # one organisation's credentials for every call; the acting user is named in each request
+            user = actor.user_name or settings.gateway_user
+            return SoapGateway(settings.gateway_url, settings.gateway_ukprn, settings.gateway_password, user, clock)
         return InProcessGateway(register, records, achievements, actor)
 
     awarding = AwardingService(uow, clock, gateway_for, settings.removal_days)

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor, OrganisationKind
-from learner_records.entrypoints.api.app import create_app
 from learner_records.entrypoints.cli import app as cli_app
 from learner_records.entrypoints.cli import context as cli_context
 
+from ..live_server import free_port, live_server
 from .soap_clients import Soap
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["free_port"]  # other e2e tests take the port helper from here
 
 
 @dataclass
@@ -52,23 +44,11 @@ def server(services: Services, operator: Actor) -> Iterator[LiveServer]:
         ("awarding", "10000002", OrganisationKind.AWARDING_ORGANISATION),
     ]:
         keys[name] = services.organisations.create(operator, ukprn, f"{name} organisation", kind).api_key
-    port = free_port()
-    app = create_app(services, run_worker=True)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-    live = LiveServer(f"http://127.0.0.1:{port}", services, keys)
-    yield live
-    for client in live.clients:
-        client.close()
-    uv.should_exit = True
-    thread.join(10)
+    with live_server(services) as url:
+        live = LiveServer(url, services, keys)
+        yield live
+        for client in live.clients:
+            client.close()
 
 
 @pytest.fixture
