@@ -8,6 +8,7 @@ import pytest
 import requests
 import zeep
 from lxml import etree
+from sqlalchemy import text
 from zeep.exceptions import Fault
 
 from learner_records.domain import uln as uln_rules
@@ -223,6 +224,23 @@ def test_every_call_is_in_the_access_log_under_the_organisation_and_user(soap: S
     )
     entries = {(entry["action"], entry["user"]) for entry in history.json()["entries"]}
     assert {("register", "school-user"), ("find_by_uln", "school-user")} <= entries
+
+
+def test_calls_that_disclose_nobody_are_logged_too(soap: Soap, server: LiveServer) -> None:
+    assert find_by_uln(soap, "1026893096").ResponseCode == "WSRC0001"
+    assert find_by_demographics(soap, who="awarding").ResponseCode == "WSRC0001"
+    service = soap.service("LearnerService")
+    assert service.getVerifyBatchOutput(**soap.miap("awarding"), JobID=7).ResponseCode == "WSRC0018"
+    assert server.services.engine is not None
+    with server.services.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT o.name, a.user_name, a.action, a.uln FROM access_log a JOIN organisation o"
+            " ON o.id = a.organisation_id ORDER BY a.id")).all()  # fmt: skip
+    assert [tuple(row) for row in rows] == [
+        ("school organisation", "school-user", "find_by_uln", None),
+        ("awarding organisation", "awarding-user", "find_by_demographics", None),
+        ("awarding organisation", "awarding-user", "getVerifyBatchOutput", None),
+    ]
 
 
 def test_the_wsdl_is_served_with_this_servers_address(soap: Soap) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
 from ..domain.errors import Conflict, IncorrectPassword, InvalidField, UnknownOrganisation
-from .ports import Clock, Organisation, UnitOfWorkFactory
+from .ports import AccessEntry, Clock, Organisation, UnitOfWork, UnitOfWorkFactory
 
 _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
@@ -180,10 +180,20 @@ class OrganisationService:
         if not ukprn and not organisation_ref:
             raise InvalidField("ukPrn", "and orgRef are both empty", "send a UKPRN or an OrganisationRef")
         with self._uow() as uow:
-            if ukprn:
-                return uow.organisations.by_ukprn(ukprn)
-            assert organisation_ref is not None
-            return uow.organisations.by_reference(organisation_ref)
+            organisations = uow.organisations
+            found = organisations.by_ukprn(ukprn) if ukprn else organisations.by_reference(organisation_ref or "")
+            self._record(uow, actor, "get_organisation")
+            uow.commit()
+            return found
+
+    def record_call(self, actor: Actor, action: str) -> None:
+        """Log a web-service call that reads or writes no learner record (a job submitted or polled, say)."""
+        with self._uow() as uow:
+            self._record(uow, actor, action)
+            uow.commit()
+
+    def _record(self, uow: UnitOfWork, actor: Actor, action: str) -> None:
+        uow.access_log.record([AccessEntry(self._clock.now(), actor.organisation_id, actor.user_name, action[:40])])
 
     def list(self, actor: Actor) -> list[Organisation]:
         actor.require(Operation.MANAGE_ORGANISATIONS)

@@ -169,13 +169,15 @@ class RegisterService:
         self.core = RegisterCore(randbelow, thresholds)
 
     def _log(self, uow: UnitOfWork, actor: Actor, action: str, ulns: Sequence[str]) -> None:
+        # A call that disclosed nobody (no match, an unknown ULN) is logged too, without a ULN: who searched is
+        # part of the record as much as who was found.
         now = self._clock.now()
         uow.access_log.record(
             [
                 AccessEntry(
                     at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u
                 )
-                for u in ulns
+                for u in (ulns or [None])
             ]
         )
 
@@ -196,19 +198,24 @@ class RegisterService:
         with self._uow() as uow:
             stored = uow.learners.get(uln)
             if stored is None:
-                return FoundLearner(ResponseCode.NO_MATCH, None, uln)
+                return self._not_found(uow, actor, uln)
             learner = resolve_master(uow.learners, stored)
             code = ResponseCode.MASTER_SUBSTITUTED if learner.uln != uln else ResponseCode.EXACT_MATCH
             if given_name is not None and family_name is not None:
                 query = matching.VerificationQuery(uln=uln, given_name=given_name, family_name=family_name)
                 outcome = matching.verify(query, to_record(learner), linked=stored.is_linked).code
                 if outcome in (VerificationCode.NO_MATCH, VerificationCode.ULN_NOT_FOUND):
-                    return FoundLearner(ResponseCode.NO_MATCH, None, uln)
+                    return self._not_found(uow, actor, uln)
                 if not outcome.is_exact:
                     code = ResponseCode.POSSIBLE_MATCH
             self._log(uow, actor, "find_by_uln", [learner.uln])
             uow.commit()
             return FoundLearner(code, learner, uln)
+
+    def _not_found(self, uow: UnitOfWork, actor: Actor, uln: str) -> FoundLearner:
+        self._log(uow, actor, "find_by_uln", [])
+        uow.commit()
+        return FoundLearner(ResponseCode.NO_MATCH, None, uln)
 
     def find_by_demographics(self, actor: Actor, query: matching.Demographics) -> DemographicSearch:
         actor.require(Operation.FIND_BY_DEMOGRAPHICS)

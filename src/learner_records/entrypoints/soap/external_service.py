@@ -22,6 +22,7 @@ def _submit(call: SoapCall) -> Message:
     submitted = call.services.achievements.submit(
         actor, rows, message.get("submissionType") or "WebService", email_address=message.get("emailAddress")
     )
+    call.services.organisations.record_call(actor, call.operation.name)
     return {"SubmitAchievementBatchJobResult": {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value,
                                                 "JobId": submitted.job.id}}  # fmt: skip
 
@@ -43,6 +44,7 @@ def _job(call: SoapCall) -> Message:
     job_id = message.get("jobId")
     if job_id is None:
         raise InvalidField("jobId", "is missing", "the JobId that SubmitAchievementBatchJob answered")
+    call.services.organisations.record_call(actor, call.operation.name)
     try:
         job = call.services.achievements.job(actor, int(job_id))
     except NotFound:

@@ -53,6 +53,7 @@ def _submit_registration(call: SoapCall) -> Message:
         actor, [_row(learner) for learner in learners], job_type,
         declared_count=_count(call.message.get("LearnerRecordCount")),
     )  # fmt: skip
+    call.services.organisations.record_call(actor, call.operation.name)
     return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
 
 
@@ -63,6 +64,7 @@ def _submit_verification(call: SoapCall) -> Message:
         actor, [_row(learner) for learner in learners], email_address=call.message.get("OrgEmail") or None,
         declared_count=_count(call.message.get("LearnerRecordCount")),
     )  # fmt: skip
+    call.services.organisations.record_call(actor, call.operation.name)
     return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
 
 
@@ -73,6 +75,7 @@ def _row(sent: Message | None) -> dict[str, str | None]:
 def _registration_output(call: SoapCall) -> Message:
     actor = miap_actor(call.services, call.message)
     job_id = _job_id(call.message.get("JobID"))
+    call.services.organisations.record_call(actor, call.operation.name)
     job = call.services.batches.job(actor, job_id)
     code, finished = _status(job)
     counters = job.counters
@@ -100,6 +103,7 @@ def _output_learner(row: BatchRowResult) -> Message:
 def _verification_output(call: SoapCall) -> Message:
     actor = miap_actor(call.services, call.message)
     job_id = _job_id(call.message.get("JobID"))
+    call.services.organisations.record_call(actor, call.operation.name)
     job = call.services.batches.job(actor, job_id)
     code, finished = _status(job)
     answer: Message = {
