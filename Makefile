@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
-run: install ## apply migrations and serve on http://127.0.0.1:8000
+run: install ## apply migrations, seed the demo (once) and serve on http://127.0.0.1:8000
 	scripts/system-packages.sh
 	$(BIN)/learner-records db upgrade
+	$(BIN)/learner-records demo
 	$(BIN)/learner-records serve
 
 check: install ## ruff and mypy (strict on src)
