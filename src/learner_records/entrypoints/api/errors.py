@@ -23,6 +23,7 @@ STATUS: list[tuple[type[errors.LearnerRecordsError], int, str]] = [
     (errors.NoChanges, 409, "No changes"),
     (errors.InvalidAbilityToShareChange, 409, "Invalid change of ability to share"),
     (errors.Conflict, 409, "Conflict"),
+    (errors.RegisterUnavailable, 503, "Register unavailable"),
 ]
 
 
