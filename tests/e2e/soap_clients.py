@@ -8,9 +8,13 @@ from typing import Any
 
 import requests
 import zeep
+from lxml import etree
+from zeep.plugins import Plugin
 from zeep.transports import Transport
 
-from learner_records.entrypoints.soap.contract import CONTRACT_DIR
+from learner_records.entrypoints.soap.contract import CONTRACT_DIR, contract
+
+SOAP_ENV = "{http://schemas.xmlsoap.org/soap/envelope/}"
 
 BINDINGS = {
     "LearnerService": "{http://tempuri.org/}BasicHttpBinding_LearnerPortType",
@@ -26,6 +30,24 @@ def contract_path(service: str) -> Path:
     return shared if shared.exists() else CONTRACT_DIR / f"{service}.wsdl"
 
 
+class ContractCheck(Plugin):  # type: ignore[misc]
+    """Holds every answer to the contract: the response element, or a fault's detail, must validate against the
+    WSDL's schema (element names, namespaces, order, occurrences, types), else the test fails."""
+
+    def __init__(self, service: str) -> None:
+        self.schema = contract(service).schema
+
+    def ingress(self, envelope: Any, http_headers: Any, operation: Any) -> tuple[Any, Any]:
+        body = envelope.find(f"{SOAP_ENV}Body")
+        payload = body[0]
+        if payload.tag == f"{SOAP_ENV}Fault":
+            payload = payload.find("detail")[0]
+        if not self.schema.validate(payload):
+            problem = self.schema.error_log
+            raise AssertionError(f"the answer breaks the contract: {problem}\n{etree.tostring(payload)!r}")
+        return envelope, http_headers
+
+
 @dataclass
 class Soap:
     url: str
@@ -37,7 +59,9 @@ class Soap:
     def client(self, service: str) -> zeep.Client:
         if service not in self._clients:
             transport = Transport(session=self.session, timeout=30, operation_timeout=30)
-            self._clients[service] = zeep.Client(str(contract_path(service)), transport=transport)
+            self._clients[service] = zeep.Client(
+                str(contract_path(service)), transport=transport, plugins=[ContractCheck(service)]
+            )
         return self._clients[service]
 
     def service(self, name: str) -> Any:
