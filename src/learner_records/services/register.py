@@ -172,12 +172,13 @@ class RegisterService:
         # A call that disclosed nobody (no match, an unknown ULN) is logged too, without a ULN: who searched is
         # part of the record as much as who was found.
         now = self._clock.now()
+        disclosed: Sequence[str | None] = ulns or [None]
         uow.access_log.record(
             [
                 AccessEntry(
                     at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u
                 )
-                for u in (ulns or [None])
+                for u in disclosed
             ]
         )
 

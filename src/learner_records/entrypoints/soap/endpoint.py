@@ -13,8 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC
-from typing import Any
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
@@ -24,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from ...bootstrap import Services
 from ...domain import errors
 from ...domain.access import OperatingHours
-from ...domain.codes import ResponseCode
+from ...domain.codes import ErrorCode, ResponseCode
 from .contract import SERVICES, Contract, Operation, contract
 from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
 from .xml import Message, read, render
@@ -97,7 +96,7 @@ class SoapService:
             log.exception("%s %s failed", self.contract.service, operation.name if operation else "?")
             return 500, fault_envelope(self.contract, operation, internal_error(), self._now())
 
-    def _now(self) -> Any:
+    def _now(self) -> datetime:
         return self.services.clock.now()
 
     @staticmethod
@@ -118,12 +117,10 @@ class SoapService:
         qname = etree.QName(element)
         operation = self.contract.by_request.get((qname.namespace, qname.localname))
         if operation is None:
-            raise _Refused(SoapFault(errors.UnknownRequest.code, "Unknown request",  # type: ignore[arg-type]
-                                     f"{self.contract.service} has no operation taking {qname.text}"))  # fmt: skip
+            raise _Refused(_unknown_request(f"{self.contract.service} has no operation taking {qname.text}"))
         action = (soap_action or "").strip().strip('"')
         if action and operation.soap_action and action != operation.soap_action:
-            raise _Refused(SoapFault(errors.UnknownRequest.code, "Unknown request",  # type: ignore[arg-type]
-                                     f"SOAPAction {action} does not name {operation.name}"), operation)  # fmt: skip
+            raise _Refused(_unknown_request(f"SOAPAction {action} does not name {operation.name}"), operation)
         return operation
 
     def wsdl(self, address: str) -> bytes:
@@ -131,6 +128,10 @@ class SoapService:
 
     def unsupported_verb(self) -> bytes:
         return fault_envelope(self.contract, None, invalid_request("UnsupportedHttpVerb"), self._now())
+
+
+def _unknown_request(details: str) -> SoapFault:
+    return SoapFault(ErrorCode.UNKNOWN_REQUEST, ErrorCode.UNKNOWN_REQUEST.wording, details)
 
 
 def _schema_problem(schema: etree.XMLSchema) -> str:
