@@ -199,7 +199,7 @@ class BatchService:
                 counters[counter] = counters.get(counter, 0) + 1
             next_row = rows[-1][0] + 1 if rows else job.next_row
             progressed = replace(job, next_row=next_row, counters=counters)
-            if next_row > job.number_of_records:
+            if not rows or next_row > job.number_of_records:  # no rows left: never loop on a job without them
                 progressed = replace(progressed, status=JobStatus.SUCCESSFUL.value, finished_at=now)
             uow.batches.record(progressed, results, None if progressed.finished_at else now + LEASE)
             uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln)
