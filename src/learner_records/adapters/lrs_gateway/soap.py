@@ -91,6 +91,8 @@ class SoapGateway:
         # zeep hands back a response's only child (VerifiedLearner here, the *Result of R9 and ExternalService)
         answer = call(learners.verifyLearner, **self._miap(), LearnerToVerify=sent)
         _raise_refusal(answer.ResponseCode)
+        if answer.ResponseCode not in {code.value for code in VerificationCode}:
+            raise errors.LearnerRecordsError(f"The register answered {answer.ResponseCode} to a verification")
         code = VerificationCode.of(answer.ResponseCode)
         flags = tuple(FailureFlag.of(flag) for flag in answer.FailureFlag or ())
         record = None if answer.ULN is None else _verified_record(answer)
