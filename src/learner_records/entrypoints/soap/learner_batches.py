@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...domain.access import Actor
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField
 from ...domain.plr import JobStatus
 from ...services.batches import BatchJob, BatchRowResult
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
+from .messages import miap_datetime, verified_learner
 from .xml import Message
 
 OUTPUT_LIMIT = {"registration": 200, "verification": 5000}  # Learner 0..200, VerifiedLearner 0..5000
@@ -32,15 +34,6 @@ def _job_id(value: Any) -> int:
         return int(str(value))
     except ValueError:
         raise InvalidField("JobID", f"{value!r} is not a number", "xs:long") from None
-
-
-def _stamp(value: Any) -> str | None:
-    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _status(job: BatchJob) -> tuple[str, bool]:
-    code = _STATUS_CODE.get(job.status, ResponseCode.BATCH_FAILED)
-    return code.value, job.status in (JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value)
 
 
 def _submit_registration(call: SoapCall) -> Message:
@@ -72,26 +65,34 @@ def _row(sent: Message | None) -> dict[str, str | None]:
     return {key: None if value is None else str(value) for key, value in (sent or {}).items()}
 
 
-def _registration_output(call: SoapCall) -> Message:
+def _polled_job(call: SoapCall) -> tuple[Actor, BatchJob, Message]:
+    """The caller, its job, and the answer's first elements: the job's ResponseCode and status."""
     actor = miap_actor(call.services, call.message)
     job_id = _job_id(call.message.get("JobID"))
     call.services.organisations.record_call(actor, call.operation.name)
     job = call.services.batches.job(actor, job_id)
-    code, finished = _status(job)
+    code = _STATUS_CODE.get(job.status, ResponseCode.BATCH_FAILED).value
+    return actor, job, {"ResponseCode": code, "JobStatus": job.status}
+
+
+def _finished(job: BatchJob) -> bool:
+    return job.status in (JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value)
+
+
+def _registration_output(call: SoapCall) -> Message:
+    actor, job, answer = _polled_job(call)
     counters = job.counters
-    answer: Message = {
-        "ResponseCode": code,
-        "JobStatus": job.status,
+    answer.update({
         "NewLearnersCount": counters.get("new", 0),
         "ExistsUpdatedLearnersCount": counters.get("exists", 0),
         "PossibleMatchLearnersCount": counters.get("possible_match", 0),
         "LearnersNotFoundCount": counters.get("not_found", 0),
         "RejectedLearnersCount": counters.get("rejected", 0),
-        "JobStartedDateTime": _stamp(job.started_at),
-        "JobFinishedDateTime": _stamp(job.finished_at),
-    }
-    if finished:
-        rows = call.services.batches.results(actor, job_id, 0, OUTPUT_LIMIT["registration"])
+        "JobStartedDateTime": miap_datetime(job.started_at),
+        "JobFinishedDateTime": miap_datetime(job.finished_at),
+    })
+    if _finished(job):
+        rows = call.services.batches.results(actor, job.id, 0, OUTPUT_LIMIT["registration"])
         answer["Learner"] = [_output_learner(row) for row in rows]
     return answer
 
@@ -101,43 +102,21 @@ def _output_learner(row: BatchRowResult) -> Message:
 
 
 def _verification_output(call: SoapCall) -> Message:
-    actor = miap_actor(call.services, call.message)
-    job_id = _job_id(call.message.get("JobID"))
-    call.services.organisations.record_call(actor, call.operation.name)
-    job = call.services.batches.job(actor, job_id)
-    code, finished = _status(job)
-    answer: Message = {
-        "ResponseCode": code,
-        "JobStatus": job.status,
-        "JobStartedDateTime": _stamp(job.started_at),
-        "JobFinishedDateTime": _stamp(job.finished_at),
-    }
-    if finished:
-        rows = call.services.batches.results(actor, job_id, 0, OUTPUT_LIMIT["verification"])
+    actor, job, answer = _polled_job(call)
+    answer.update(JobStartedDateTime=miap_datetime(job.started_at), JobFinishedDateTime=miap_datetime(job.finished_at))
+    if _finished(job):
+        rows = call.services.batches.results(actor, job.id, 0, OUTPUT_LIMIT["verification"])
         answer["VerifiedLearner"] = [_verified_learner(row) for row in rows]
     return answer
 
 
 def _verified_learner(row: BatchRowResult) -> Message:
-    sent = row.sent
-    answer: Message = {
-        "MISIdentifier": sent.get("MISIdentifier"),
-        "SearchedULN": sent.get("ULN"),
-        "SearchedFamilyName": sent.get("FamilyName"),
-        "SearchedGivenName": sent.get("GivenName"),
-        "SearchedDateOfBirth": sent.get("DateOfBirth"),
-        "SearchedGender": sent.get("Gender"),
-        "ResponseCode": row.return_code,
-    }
     outcome = row.verification
-    if outcome is not None:
-        answer["ResponseCode"] = outcome.code.value
-        answer["FailureFlag"] = [flag.value for flag in outcome.flags]
-        if outcome.register is not None:
-            record = outcome.register
-            answer.update(ULN=record.uln, FamilyName=record.family_name, GivenName=record.given_name,
-                          DateOfBirth=record.date_of_birth.isoformat(), Gender=str(record.gender))  # fmt: skip
-    return answer
+    if outcome is None:  # a row refused for a broken field
+        answer = verified_learner(row.sent, row.return_code, (), None)
+    else:
+        answer = verified_learner(row.sent, outcome.code.value, outcome.flags, outcome.register)
+    return {"MISIdentifier": row.sent.get("MISIdentifier"), **answer}
 
 
 def _submitted(code: str) -> Message:

@@ -14,33 +14,19 @@ from ...domain.errors import InvalidField
 from ...domain.learner import PROTOCOL_NAMES, Learner, check_name, parse_details, validate_uln
 from ...domain.names import normalise_postcode
 from ...domain.queries import demographics, verification_query
-from ...services.register import Verification
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
 from .learner_batches import BATCH_HANDLERS
+from .messages import miap_datetime, plain, verified_learner
 from .xml import Message
 
 ATTRIBUTES = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}
 FIND_TYPES = ("FUL", "CHK")
 
 
-def miap_datetime(value: Any) -> str | None:
-    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _plain(value: Any) -> str | None:
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    if isinstance(value, int):
-        return str(int(value))
-    return str(value)
-
-
 def learner_message(learner: Learner, master_substituted: bool = False) -> Message:
     details = learner.details.as_dict()
-    message: Message = {element: _plain(details[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
+    message: Message = {element: plain(details[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
     message.update(
         CreatedDate=miap_datetime(learner.created_at),
         LastUpdatedDate=miap_datetime(learner.updated_at),
@@ -135,24 +121,6 @@ def _version(value: Any) -> int:
         raise InvalidField("VersionNumber", f"{value!r} is not a whole number", "xs:int") from None
 
 
-def verified_message(verification: Verification) -> Message:
-    query, record = verification.query, verification.record
-    return {
-        "SearchedULN": query.uln,
-        "SearchedFamilyName": query.family_name,
-        "SearchedGivenName": query.given_name,
-        "SearchedDateOfBirth": _plain(query.date_of_birth),
-        "SearchedGender": _plain(query.gender),
-        "ResponseCode": verification.result.code.value,
-        "ULN": record.uln if record else None,
-        "FamilyName": record.family_name if record else None,
-        "GivenName": record.given_name if record else None,
-        "DateOfBirth": _plain(record.date_of_birth) if record else None,
-        "Gender": _plain(record.gender) if record else None,
-        "FailureFlag": [flag.value for flag in verification.result.flags],
-    }
-
-
 def _verify(call: SoapCall) -> Message:
     actor = miap_actor(call.services, call.message)
     sent = call.message.get("LearnerToVerify") or {}
@@ -160,7 +128,10 @@ def _verify(call: SoapCall) -> Message:
         sent.get("ULN"), sent.get("GivenName"), sent.get("FamilyName"), sent.get("DateOfBirth"), sent.get("Gender")
     )
     [verification] = call.services.register.verify(actor, [query])
-    return {"VerifiedLearner": verified_message(verification)}
+    searched = {"ULN": query.uln, "FamilyName": query.family_name, "GivenName": query.given_name,
+                "DateOfBirth": query.date_of_birth, "Gender": query.gender}  # fmt: skip
+    result = verification.result
+    return {"VerifiedLearner": verified_learner(searched, result.code.value, result.flags, verification.record)}
 
 
 def _retrieve(call: SoapCall) -> Message:
@@ -179,8 +150,8 @@ def _retrieve(call: SoapCall) -> Message:
                     "ResponseCode": item.code.value,
                     "FamilyName": item.learner.details.family_name if item.learner else None,
                     "GivenName": item.learner.details.given_name if item.learner else None,
-                    "DateOfBirth": _plain(item.learner.details.date_of_birth) if item.learner else None,
-                    "Gender": _plain(int(item.learner.details.gender)) if item.learner else None,
+                    "DateOfBirth": plain(item.learner.details.date_of_birth) if item.learner else None,
+                    "Gender": plain(int(item.learner.details.gender)) if item.learner else None,
                 }
                 for item in retrieved
             ]

@@ -1,0 +1,55 @@
+"""Pieces of LearnerService messages that several operations answer with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from ...domain.codes import FailureFlag
+from .xml import Message
+
+
+class RegisterValues(Protocol):
+    """What the register holds of a verified learner (a RegisterRecord, or a batch row's RegisterValues)."""
+
+    @property
+    def uln(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> date: ...
+    @property
+    def gender(self) -> int: ...
+
+
+def miap_datetime(value: datetime | None) -> str | None:
+    """MIAPDateTime: yyyy-MM-dd HH:mm:ss."""
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def plain(value: Any) -> str | None:
+    """A value as the xs:string the contract carries it in: dates ISO, codes as their numbers."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(int(value))
+    return str(value)
+
+
+def verified_learner(
+    searched: Mapping[str, Any], code: str, flags: Iterable[FailureFlag], register: RegisterValues | None
+) -> Message:
+    """MIAPVerifiedLearner: what was searched (ULN, FamilyName, GivenName, DateOfBirth, Gender), the outcome, and
+    the register's values (the master's when the ULN is linked)."""
+    answer: Message = {f"Searched{name}": plain(searched.get(name))
+                       for name in ("ULN", "FamilyName", "GivenName", "DateOfBirth", "Gender")}  # fmt: skip
+    answer.update(ResponseCode=code, FailureFlag=[flag.value for flag in flags])
+    if register is not None:
+        answer.update(ULN=register.uln, FamilyName=register.family_name, GivenName=register.given_name,
+                      DateOfBirth=plain(register.date_of_birth), Gender=plain(register.gender))  # fmt: skip
+    return answer
