@@ -203,6 +203,19 @@ def test_a_verification_batch_answers_wsvrc_codes_with_flags_and_the_registers_v
                             "WSVRC006": 1, "rejected": 1}  # fmt: skip
 
 
+def test_the_org_email_of_a_job_is_told_once_when_it_finishes_with_counts_and_no_learner(
+    services: Services, world: dict, clock: MovableClock
+) -> None:
+    rows = [{"MISIdentifier": "1", "ULN": world["siobhan"].uln, "GivenName": "Siobhán", "FamilyName": "Ó Briain"}]
+    job = services.batches.submit_verification(world["awarding"], rows, email_address="ao@example.org")
+    worked(services, job.id)
+    assert services.batches.process(job.id) is None  # finished: nothing more to do, and no second mail
+    with services.uow() as uow:
+        [mail] = uow.outbox.due(clock.now(), 10)
+    assert (mail.to_address, mail.subject) == ("ao@example.org", f"Learner verification batch {job.id} has finished")
+    assert "WSVRC001 1" in mail.body and "Siobh" not in mail.body and world["siobhan"].uln not in mail.body
+
+
 def test_a_declared_count_that_is_not_the_number_of_learners_stores_nothing(services: Services, world: dict) -> None:
     with pytest.raises(RecordCountIncorrect, match="LearnerRecordCount says 3 but 2 learners were sent"):
         services.batches.submit_registration(world["school"], [newcomer(), siobhan()], "FUL", declared_count=3)

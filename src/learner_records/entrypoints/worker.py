@@ -10,6 +10,7 @@ import threading
 import time
 
 from ..bootstrap import Services
+from ..domain.errors import RegisterUnavailable
 
 log = logging.getLogger("learner_records.worker")
 SWEEP_EVERY = 600.0  # seconds; the sweep is idempotent, so running it often only costs time
@@ -49,6 +50,9 @@ class JobWorker:
             try:
                 for job_id in self.run_once():
                     log.info("job %s finished", job_id)
+            except RegisterUnavailable as error:
+                # The register the awarding side talks to is down: expected, retried next round, one line each.
+                log.warning("the register did not answer (%s); trying again", type(error.__cause__).__name__)
             except Exception:
                 # Only the job machinery's own failure is logged: rows and learners never reach the log.
                 log.exception("the job worker hit an error; it tries again")

@@ -42,6 +42,16 @@ LEASE = timedelta(minutes=5)
 Progress = Callable[[int, int], None]  # (rows done, rows in the job)
 
 
+def finished_notice(job: BatchJob) -> tuple[str, str]:
+    """The subject and body of the mail telling a job's OrgEmail it has finished (counts only, no learner)."""
+    counts = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in sorted(job.counters.items()))
+    kind = "verification" if job.kind is BatchKind.VERIFICATION else "registration"
+    subject = f"Learner {kind} batch {job.id} has finished"
+    body = (f"Your learner {kind} batch {job.id} of {job.number_of_records} learners has finished.\n"
+            f"Outcomes: {counts or 'none'}.\nCollect the results with the job id {job.id}.\n")  # fmt: skip
+    return subject, body
+
+
 def _canonical(row: Mapping[str, object]) -> dict[str, str]:
     return {str(key): str(value) for key, value in row.items() if value not in (None, "")}
 
@@ -201,6 +211,9 @@ class BatchService:
             progressed = replace(job, next_row=next_row, counters=counters)
             if not rows or next_row > job.number_of_records:  # no rows left: never loop on a job without them
                 progressed = replace(progressed, status=JobStatus.SUCCESSFUL.value, finished_at=now)
+                if job.email_address:
+                    # OrgEmail: told when the job is done, in the same transaction, so exactly once
+                    uow.outbox.queue(job.email_address, *finished_notice(progressed), now)
             uow.batches.record(progressed, results, None if progressed.finished_at else now + LEASE)
             uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln)
                                    for action, ulns in work.disclosed.items() for uln in ulns])  # fmt: skip
