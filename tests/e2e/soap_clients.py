@@ -12,7 +12,8 @@ from lxml import etree
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
-from learner_records.entrypoints.soap.contract import CONTRACT_DIR, contract
+from learner_records.entrypoints.soap.contract import contract
+from learner_records.lrs_contract import CONTRACT_DIR
 
 SOAP_ENV = "{http://schemas.xmlsoap.org/soap/envelope/}"
 

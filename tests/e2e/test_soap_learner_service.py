@@ -262,7 +262,7 @@ def test_a_get_without_wsdl_is_an_unsupported_verb(soap: Soap) -> None:
 
 
 def test_the_package_ships_the_contract_unchanged() -> None:
-    from learner_records.entrypoints.soap.contract import CONTRACT_DIR, SERVICES
+    from learner_records.lrs_contract import CONTRACT_DIR, SERVICES
 
     from .soap_clients import SHARED_CONTRACT
 

@@ -27,6 +27,7 @@ from zeep.transports import Transport
 
 from ...domain import errors
 from ...domain.codes import ErrorCode, ResponseCode
+from ...lrs_contract import CONTRACT_DIR
 
 LOAD_TIMEOUT = 10.0  # seconds, for reading a WSDL (a local file: only a stray import would use the network)
 OPERATION_TIMEOUT = 30.0  # seconds per call; a verify batch runs several calls side by side
@@ -68,9 +69,6 @@ def client(service: str) -> zeep.Client:
     with _lock:
         found = _clients.get(service)
         if found is None:
-            # Imported here: the SOAP entrypoint package imports the composition root, which imports this adapter.
-            from ...entrypoints.soap.contract import CONTRACT_DIR
-
             session = requests.Session()
             adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
             session.mount("http://", adapter)

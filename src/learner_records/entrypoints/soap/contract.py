@@ -1,4 +1,4 @@
-"""The LRS contract, read from the three WSDLs that ship with the package (copies of shared/lrs-contract).
+"""The LRS contract, read from the three WSDLs that ship with the package (`learner_records.lrs_contract`).
 
 From each WSDL this builds what the endpoint needs and nothing is written by hand per field:
 - an lxml `XMLSchema` of its embedded schemas, against which every request body is validated first;
@@ -12,15 +12,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from lxml import etree
+
+from ...lrs_contract import CONTRACT_DIR
 
 XS = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP_BINDING = "http://schemas.xmlsoap.org/wsdl/soap/"
-CONTRACT_DIR = Path(__file__).with_name("contract")
-SERVICES = ("LearnerService", "LearnerServiceR9", "ExternalService")
 
 QName = tuple[str | None, str]  # (namespace, local name); namespace None: unqualified
 

@@ -24,7 +24,8 @@ from ...bootstrap import Services
 from ...domain import errors
 from ...domain.access import OperatingHours
 from ...domain.codes import ErrorCode, ResponseCode
-from .contract import SERVICES, Contract, Operation, contract
+from ...lrs_contract import SERVICES
+from .contract import Contract, Operation, contract
 from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
 from .xml import Message, read, render
 
