@@ -11,17 +11,16 @@ from typing import Any
 from ...domain.checks import FieldChecks
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField
-from ...domain.learner import PROTOCOL_NAMES, Learner, check_name, parse_details, validate_uln
+from ...domain.learner import PROTOCOL_NAMES, Learner, parse_details, validate_uln
 from ...domain.names import normalise_postcode
 from ...domain.queries import demographics, verification_query
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
 from .learner_batches import BATCH_HANDLERS
-from .messages import miap_datetime, plain, verified_learner
+from .messages import find_type, miap_datetime, plain, uln_lookup, verified_learner
 from .xml import Message
 
 ATTRIBUTES = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}
-FIND_TYPES = ("FUL", "CHK")
 
 
 def learner_message(learner: Learner, master_substituted: bool = False) -> Message:
@@ -45,23 +44,10 @@ def details_from(sent: Message | None) -> dict[str, Any]:
     return {ATTRIBUTES[element]: value for element, value in (sent or {}).items() if element in ATTRIBUTES}
 
 
-def find_type(message: Message) -> str:
-    value = (message.get("FindType") or "").strip().upper()
-    if value not in FIND_TYPES:
-        raise InvalidField("FindType", f"{message.get('FindType')!r} is not FUL or CHK", "MIAPFindType: FUL|CHK")
-    return value
-
-
 def _learner_by_uln(call: SoapCall) -> Message:
     message = call.message
     actor = miap_actor(call.services, message)
-    checks = FieldChecks()
-    kind = checks.take(find_type, message)
-    uln = checks.take(validate_uln, message.get("ULN"))
-    given = checks.take(check_name, message.get("GivenName"), "GivenName")
-    family = checks.take(check_name, message.get("FamilyName"), "FamilyName")
-    checks.done()
-    assert uln is not None and given is not None and family is not None and kind is not None
+    uln, given, family, kind = uln_lookup(message, "ULN", "GivenName", "FamilyName", "FindType")
     found = call.services.register.find_by_uln(actor, uln, given, family)
     answer: Message = {"ResponseCode": found.code.value, "ULN": uln,
                        "FamilyName": message.get("FamilyName"), "GivenName": message.get("GivenName")}  # fmt: skip
@@ -74,7 +60,7 @@ def _learner_by_demographics(call: SoapCall) -> Message:
     message = call.message
     actor = miap_actor(call.services, message)
     checks = FieldChecks()
-    kind = checks.take(find_type, message)
+    kind = checks.take(find_type, message.get("FindType"))
     query = checks.take(
         demographics, message.get("GivenName"), message.get("FamilyName"), message.get("DateOfBirth"),
         message.get("Gender"), message.get("LastKnownPostCode"), message.get("PreviousFamilyName"),

@@ -6,8 +6,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from ...domain.checks import FieldChecks
 from ...domain.codes import FailureFlag
+from ...domain.errors import InvalidField
+from ...domain.learner import check_name, validate_uln
 from .xml import Message
+
+FIND_TYPES = ("FUL", "CHK")
 
 
 class RegisterValues(Protocol):
@@ -53,3 +58,23 @@ def verified_learner(
         answer.update(ULN=register.uln, FamilyName=register.family_name, GivenName=register.given_name,
                       DateOfBirth=plain(register.date_of_birth), Gender=plain(register.gender))  # fmt: skip
     return answer
+
+
+def find_type(value: Any, element: str = "FindType") -> str:
+    """MIAPFindType: FUL answers whole learner records, CHK only the outcome."""
+    text = (value or "").strip().upper()
+    if text not in FIND_TYPES:
+        raise InvalidField(element, f"{value!r} is not FUL or CHK", "MIAPFindType: FUL|CHK")
+    return text
+
+
+def uln_lookup(message: Mapping[str, Any], uln: str, given: str, family: str, kind: str) -> tuple[str, str, str, str]:
+    """A find by ULN's ULN, given and family names and find type, under the operation's element names; every
+    broken one reported at once."""
+    checks = FieldChecks()
+    found = (checks.take(validate_uln, message.get(uln), uln), checks.take(check_name, message.get(given), given),
+             checks.take(check_name, message.get(family), family), checks.take(find_type, message.get(kind), kind))
+    checks.done()
+    number, given_name, family_name, find = found
+    assert number is not None and given_name is not None and family_name is not None and find is not None
+    return number, given_name, family_name, find

@@ -8,11 +8,12 @@ from typing import Any
 from ...domain.checks import FieldChecks
 from ...domain.codes import ErrorCode, ResponseCode
 from ...domain.errors import InvalidField, NotVerified
-from ...domain.learner import AbilityToShare, Learner, check_name, validate_uln
+from ...domain.learner import AbilityToShare, Learner, validate_uln
 from ...domain.plr import BRIEF_FIELDS, LearningEvent, View
 from ...domain.queries import verification_query
 from .credentials import r9_actor
 from .endpoint import Handler, SoapCall
+from .messages import uln_lookup
 from .xml import Message
 
 # AbilityToShare as the R9 model spells it (FPNSeenShareData is 1; NotProvided, -1, is not a register value)
@@ -71,23 +72,10 @@ def r9_learner(learner: Learner) -> Message:
     }
 
 
-def _find_type(value: Any) -> str:
-    text = (value or "").strip().upper()
-    if text not in ("FUL", "CHK"):
-        raise InvalidField("findType", f"{value!r} is not FUL or CHK", "MIAPFindType: FUL|CHK")
-    return text
-
-
 def _learner_by_uln(call: SoapCall) -> Message:
     message = call.message
     actor = r9_actor(call.services, message)
-    checks = FieldChecks()
-    uln = checks.take(validate_uln, message.get("uln"), "uln")
-    given = checks.take(check_name, message.get("givenName"), "givenName")
-    family = checks.take(check_name, message.get("familyName"), "familyName")
-    kind = checks.take(_find_type, message.get("findType"))
-    checks.done()
-    assert uln is not None and given is not None and family is not None
+    uln, given, family, kind = uln_lookup(message, "uln", "givenName", "familyName", "findType")
     found = call.services.register.find_by_uln(actor, uln, given, family)
     result: Message = {"ResponseCode": found.code.value, "FamilyName": family, "GivenName": given, "Uln": uln}
     if found.learner is not None and kind == "FUL":
