@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
@@ -16,6 +17,8 @@ from .ports import AccessEntry, Clock, Organisation, UnitOfWork, UnitOfWorkFacto
 _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
 KEY_PREFIX = "lr"
+CREDENTIALS_REMEMBERED = timedelta(seconds=60)
+_REMEMBERED_LIMIT = 10_000
 PASSWORD_LENGTH = 16  # MIAPOrgPassword: exactly 16 characters
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # no 0/O, 1/l/I to misread
 
@@ -50,6 +53,24 @@ def check_password_rule(password: str) -> None:
         )
 
 
+def check_credentials(ukprn: str | None, organisation_ref: str | None, password: str, user_name: str | None) -> str:
+    """The credential elements' own rules, every broken one reported at once; the user name when all hold."""
+    checks = FieldChecks()
+    if ukprn is not None and not _UKPRN.match(ukprn):
+        checks.add(InvalidField("UKPRN", f"{ukprn!r} is not 8 letters or digits", "MIAPUKPRN: [0-9a-zA-Z]{8}"))
+    if organisation_ref is not None and not _ORG_REF.match(organisation_ref):
+        checks.add(InvalidField("OrganisationRef", f"{organisation_ref!r} is not 6 letters or digits",
+                                "MIAPOrganisationRef: [0-9a-zA-Z]{6}"))  # fmt: skip
+    checks.take(check_password_rule, password)
+    if user_name is None:
+        checks.add(InvalidField("UserName", "is missing", "the person or system making the call, mandatory"))
+    elif len(user_name) > 128:
+        checks.add(InvalidField("UserName", f"has {len(user_name)} characters", "at most 128 characters"))
+    checks.done()
+    assert user_name is not None
+    return user_name
+
+
 def check_organisation_fields(ukprn: str, name: str, organisation_ref: str | None) -> None:
     if not _UKPRN.match(ukprn):
         raise InvalidField("UKPRN", f"{ukprn!r} is not 8 letters or digits", "MIAPUKPRN: [0-9a-zA-Z]{8}")
@@ -65,6 +86,9 @@ class OrganisationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+        # Web-service credentials that checked out recently: every SOAP call authenticates, and a transaction per
+        # call for it costs as much as the call's own work. Keyed by a hash, never the password itself.
+        self._recent: dict[tuple[str | None, str | None, str], tuple[Organisation, datetime]] = {}
 
     def create(
         self, actor: Actor, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None = None
@@ -136,25 +160,20 @@ class OrganisationService:
                 raise UnknownOrganisation()
             uow.organisations.set_password_hash(organisation_id, hash_password(password))
             uow.commit()
+        self._recent.clear()  # the old password stops working here at once (other processes: within a minute)
         return password
 
     def authenticate_password(
         self, ukprn: str | None, organisation_ref: str | None, password: str, user_name: str | None
     ) -> Actor:
         """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005."""
-        checks = FieldChecks()
-        if ukprn is not None and not _UKPRN.match(ukprn):
-            checks.add(InvalidField("UKPRN", f"{ukprn!r} is not 8 letters or digits", "MIAPUKPRN: [0-9a-zA-Z]{8}"))
-        if organisation_ref is not None and not _ORG_REF.match(organisation_ref):
-            checks.add(InvalidField("OrganisationRef", f"{organisation_ref!r} is not 6 letters or digits",
-                                    "MIAPOrganisationRef: [0-9a-zA-Z]{6}"))  # fmt: skip
-        checks.take(check_password_rule, password)
-        if user_name is None:
-            checks.add(InvalidField("UserName", "is missing", "the person or system making the call, mandatory"))
-        elif len(user_name) > 128:
-            checks.add(InvalidField("UserName", f"has {len(user_name)} characters", "at most 128 characters"))
-        checks.done()
-        assert user_name is not None
+        user_name = check_credentials(ukprn, organisation_ref, password, user_name)
+        key = (ukprn, organisation_ref, hashlib.sha256(password.encode()).hexdigest())
+        now = self._clock.now()
+        remembered = self._recent.get(key)
+        if remembered is not None and remembered[1] > now:
+            organisation = remembered[0]
+            return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
         with self._uow() as uow:
             if ukprn:
                 organisation = uow.organisations.by_ukprn(ukprn)
@@ -171,6 +190,9 @@ class OrganisationService:
             raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")
         if not password_matches(password, stored):
             raise IncorrectPassword()
+        if len(self._recent) >= _REMEMBERED_LIMIT:
+            self._recent.clear()
+        self._recent[key] = (organisation, now + CREDENTIALS_REMEMBERED)
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 
     def describe(self, actor: Actor, ukprn: str | None, organisation_ref: str | None) -> Organisation | None:

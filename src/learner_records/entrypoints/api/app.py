@@ -45,7 +45,8 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(awarding.router)
     app.include_router(batches.router)
     app.include_router(verify.router)
-    app.include_router(soap.router(services))
+    app.include_router(soap.router(services))  # the WSDLs; the calls themselves are answered by SoapCalls
+    app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from lxml import etree
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...bootstrap import Services
 from ...domain import errors
@@ -34,6 +35,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _ADDRESS = re.compile(rb'(<soap:address location=")[^"]*(")')
 XML_TYPE = "text/xml; charset=utf-8"
 UK_TIME = ZoneInfo("Europe/London")
+MAX_REQUEST_BYTES = 50_000_000  # an achievement job of 100,000 rows is about 40 MB of XML
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,10 @@ class SoapService:
     def unsupported_verb(self) -> bytes:
         return fault_envelope(self.contract, None, invalid_request("UnsupportedHttpVerb"), self._now())
 
+    def too_large(self) -> bytes:
+        limit = f"at most {MAX_REQUEST_BYTES // 1_000_000} MB"
+        return fault_envelope(self.contract, None, invalid_request(f"The request is too large: {limit}"), self._now())
+
 
 def _unknown_request(details: str) -> SoapFault:
     return SoapFault(ErrorCode.UNKNOWN_REQUEST, ErrorCode.UNKNOWN_REQUEST.wording, details)
@@ -146,6 +152,42 @@ def _envelope(payload: etree._Element) -> bytes:
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
+class SoapCalls:
+    """ASGI middleware: POST /<Service>.svc goes straight to its SoapService, ahead of the framework's routing and
+    request/response wrapping (which cost more than the call itself); every other request, the WSDL GETs included,
+    goes on to the app."""
+
+    def __init__(self, app: ASGIApp, services: Services, handlers: Mapping[str, Handlers]) -> None:
+        self.app = app
+        self.by_path = {f"/{name}.svc": SoapService(services, contract(name), handlers[name]) for name in SERVICES}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        service = self.by_path.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
+        if service is None:
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > MAX_REQUEST_BYTES:
+                await _answer(send, 413, service.too_large())
+                return
+            more = message.get("more_body", False)
+        action = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"soapaction"), None)
+        status, answer = await run_in_threadpool(service.call, bytes(body), action)
+        await _answer(send, status, answer)
+
+
+async def _answer(send: Send, status: int, answer: bytes) -> None:
+    headers = [(b"content-type", XML_TYPE.encode()), (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
+
+
 def soap_router(services: Services, handlers: Mapping[str, Handlers]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     for name in SERVICES:
@@ -154,12 +196,8 @@ def soap_router(services: Services, handlers: Mapping[str, Handlers]) -> APIRout
 
 
 def _add_service(router: APIRouter, service: SoapService) -> None:
+    """The contract at GET /<Service>.svc?wsdl; the calls (POST) are answered by `SoapCalls` before routing."""
     path = f"/{service.contract.service}.svc"
-
-    async def post(request: Request) -> Response:
-        body = await request.body()
-        status, answer = await run_in_threadpool(service.call, body, request.headers.get("soapaction"))
-        return Response(answer, status_code=status, media_type=XML_TYPE)
 
     def get(request: Request) -> Response:
         keys = {key.lower() for key in request.query_params}
@@ -168,5 +206,4 @@ def _add_service(router: APIRouter, service: SoapService) -> None:
             return Response(service.wsdl(address), media_type=XML_TYPE)
         return Response(service.unsupported_verb(), status_code=405, media_type=XML_TYPE)
 
-    router.add_api_route(path, post, methods=["POST"])
     router.add_api_route(path, get, methods=["GET"])
