@@ -172,8 +172,8 @@ class OrganisationService:
         now = self._clock.now()
         remembered = self._recent.get(key)
         if remembered is not None and remembered[1] > now:
-            organisation = remembered[0]
-            return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+            known = remembered[0]
+            return Actor(known.kind, user_name, known.id, known.ukprn)
         with self._uow() as uow:
             if ukprn:
                 organisation = uow.organisations.by_ukprn(ukprn)
