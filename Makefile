@@ -3,8 +3,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
+NODE_STAMP := node_modules/.installed
+WEB_ASSETS := src/learner_records/entrypoints/web/static/govuk
 
-.PHONY: help install run check test test-unit bench clean
+.PHONY: help install assets run check test test-unit bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -15,7 +17,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with its dev tools
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# The compiled GOV.UK Frontend (CSS, JS, fonts, images), served by the app at /assets.
+$(WEB_ASSETS)/.copied: $(NODE_STAMP)
+	rm -rf $(WEB_ASSETS) && mkdir -p $(WEB_ASSETS)
+	cp -R node_modules/govuk-frontend/dist/govuk/assets/. $(WEB_ASSETS)/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(WEB_ASSETS)/
+	touch $@
+
+assets: $(WEB_ASSETS)/.copied ## install the front-end packages (npm) and copy GOV.UK Frontend's build into the app
+
+install: $(STAMP) assets ## create .venv and install the project with its dev tools and front-end assets
 
 run: install ## apply migrations, seed the demo (once) and serve on http://127.0.0.1:8000
 	scripts/system-packages.sh
@@ -39,4 +54,4 @@ bench: install ## benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.register
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules $(WEB_ASSETS)

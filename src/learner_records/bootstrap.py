@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from .adapters.lrs_gateway.in_process import InProcessGateway
 from .adapters.lrs_gateway.soap import SoapGateway
 from .adapters.mail.smtp import OutgoingMail, SmtpMailer
+from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
@@ -26,9 +27,10 @@ from .services.certification import CertificationService
 from .services.gateway import LrsGateway
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
-from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
+from .services.ports import Clock, PasswordHasher, PlrRenderer, UnitOfWorkFactory
 from .services.records import RecordsService
 from .services.register import RegisterService
+from .services.users import UserService
 
 
 class SmtpPort:
@@ -67,6 +69,7 @@ class Services:
     achievements: AchievementService
     awarding: AwardingService
     certification: CertificationService
+    users: UserService
     batches: BatchService
     job_signal: InProcessSignal
     engine: Engine | None = None
@@ -88,6 +91,7 @@ def bootstrap(
     clock: Clock | None = None,
     randbelow: Callable[[int], int] = secrets.randbelow,
     renderer: PlrRenderer | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> Services:
     engine = None
     if uow is None:
@@ -123,6 +127,7 @@ def bootstrap(
         achievements=achievements,
         awarding=awarding,
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
+        users=UserService(uow, clock, hasher or Argon2Hasher()),
         batches=BatchService(uow, clock, register, job_signal),
         job_signal=job_signal,
         engine=engine,

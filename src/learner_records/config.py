@@ -28,6 +28,7 @@ class Settings:
     smtp_password: str = ""  # from the environment only, never the repository
     smtp_starttls: bool = False
     log_level: str = "INFO"
+    secret_key: str = ""  # signs session cookies; empty: one is made and kept beside the SQLite database
     operating_hours: str = ""  # web services answer only in this UK-time window, e.g. 07:00-19:00; empty: always
     tls_certfile: str = ""  # with tls_keyfile: serve HTTPS
     tls_keyfile: str = ""

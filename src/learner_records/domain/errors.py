@@ -167,6 +167,17 @@ class OutOfHours(AccessError):
     default_message = ErrorCode.OUT_OF_HOURS.wording
 
 
+class SignInRefused(AccessError):
+    default_message = "Enter a correct email address and password"
+
+
+class AccountLocked(AccessError):
+    default_message = (
+        "This account is locked after 3 wrong passwords. Ask your organisation's super user or the register"
+        " to unlock it"
+    )
+
+
 class UnknownOrganisation(AccessError):
     code: Code = ErrorCode.UNKNOWN_ORGANISATION
     default_message = ErrorCode.UNKNOWN_ORGANISATION.wording

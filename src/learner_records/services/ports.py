@@ -14,6 +14,7 @@ from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
 from ..domain.qualifications import Qualification
+from ..domain.users import Role, User
 from .awarding_ports import (
     AnomalyRepository,
     AwardingLog,
@@ -336,6 +337,45 @@ class AccessHistory(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    email: str
+    name: str
+    role: Role
+    organisation_id: int | None
+    centre_id: int | None = None
+    uln: str | None = None
+    password_hash: str | None = None
+
+
+class UserRepository(Protocol):
+    def add(self, new: NewUser, now: datetime) -> User: ...
+
+    def get(self, user_id: int) -> User | None: ...
+
+    def by_email(self, email: str) -> tuple[User, str | None] | None:
+        """The account and its password hash (None until one is set)."""
+        ...
+
+    def for_organisation(self, organisation_id: int | None) -> list[User]:
+        """An organisation's people; None: everyone."""
+        ...
+
+    def for_uln(self, uln: str) -> User | None: ...
+
+    def record_sign_in(self, user_id: int, failed_sign_ins: int, locked_at: datetime | None) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def set_active(self, user_id: int, active: bool) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def learners(self) -> LearnerRepository: ...
@@ -384,6 +424,9 @@ class UnitOfWork(Protocol):
 
     @property
     def certificates(self) -> CertificateRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -390,3 +390,70 @@ awarding_log = Table(
     Column("registration_id", Integer, ForeignKey("registration.id"), index=True),
     Column("detail", Text),
 )
+
+# People who sign in to the portals (organisation staff, centre staff, administrators, learners).
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower-case
+    Column("name", String(120), nullable=False),
+    Column("role", String(24), nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisation.id"), index=True),
+    Column("centre_id", Integer, ForeignKey("centre.id")),
+    Column("uln", String(10), index=True),  # a learner's own
+    Column("password_hash", String(200)),  # argon2; NULL until the person sets one (an invitation)
+    Column("failed_sign_ins", Integer, nullable=False),
+    Column("locked_at", DateTime),
+    Column("active", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# A one-time code an organisation gives a learner, tied to the learner's ULN, to set up their sign-in.
+learner_invitation = Table(
+    "learner_invitation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("uln", String(10), nullable=False, index=True),
+    Column("organisation_id", Integer, ForeignKey("organisation.id")),
+    Column("created_by", String(254), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+)
+
+# A learner's link to their PLR for someone else, until it expires or is withdrawn.
+share_link = Table(
+    "share_link",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("uln", String(10), nullable=False, index=True),
+    Column("label", String(120), nullable=False),  # who it is for, in the learner's words
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("withdrawn_at", DateTime),
+)
+
+# An organisation's application to become a learner registration body (or an awarding organisation).
+organisation_application = Table(
+    "organisation_application",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("ukprn", String(8), nullable=False, index=True),
+    Column("name", String(254), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("signatory_name", String(120), nullable=False),
+    Column("signatory_role", String(120), nullable=False),
+    Column("agreed_at", DateTime, nullable=False),
+    Column("super_user_name", String(120), nullable=False),
+    Column("super_user_email", String(254), nullable=False),
+    Column("status", String(12), nullable=False),  # submitted, approved, rejected
+    Column("reason", Text),  # why it was rejected
+    Column("submitted_at", DateTime, nullable=False),
+    Column("decided_at", DateTime),
+    Column("decided_by", String(254)),
+    Column("organisation_id", Integer, ForeignKey("organisation.id")),
+)

@@ -22,6 +22,7 @@ from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
 from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
+from .users import SqlUserRepository
 
 
 def make_engine(url: str) -> Engine:
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     awarding_log: SqlAwardingLog
     certificates: SqlCertificateRepository
+    users: SqlUserRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -97,6 +99,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(sql)
         self.awarding_log = SqlAwardingLog(sql)
         self.certificates = SqlCertificateRepository(sql)
+        self.users = SqlUserRepository(sql)
         return self
 
     def __exit__(

@@ -1,4 +1,4 @@
-"""The FastAPI application: REST under /api/v1, OpenAPI at /api/docs."""
+"""The application: REST under /api/v1 (OpenAPI at /api/docs), the SOAP services, the web portals."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from ...bootstrap import Services
-from .. import soap
-from ..web import verify
+from .. import soap, web
 from ..worker import JobWorker
 from .errors import register_errors
 from .routes import administration, awarding, batches, learners, plr
@@ -38,19 +36,15 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
-    register_errors(app)
+    register_errors(app, html=web.error_page)
     app.include_router(learners.router)
     app.include_router(administration.router)
     app.include_router(plr.router)
     app.include_router(awarding.router)
     app.include_router(batches.router)
-    app.include_router(verify.router)
     app.include_router(soap.router(services))  # the WSDLs; the calls themselves are answered by SoapCalls
-    app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+    web.install(app, services)
+    app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)  # outermost: no session work
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:

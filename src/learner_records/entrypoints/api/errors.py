@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ...domain import errors
 from ...domain.codes import ErrorCode
@@ -64,9 +65,16 @@ def _request_validation(_: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid request", detail, ErrorCode.INVALID_REQUEST.value, errors=found)
 
 
-def register_errors(app: FastAPI) -> None:
-    async def _domain(_: Request, exc: Exception) -> JSONResponse:
+HtmlPage = Callable[[Request, errors.LearnerRecordsError], Response]
+
+
+def register_errors(app: FastAPI, html: HtmlPage | None = None) -> None:
+    """Domain errors as problem JSON on the API; elsewhere (the portals' pages) through `html`."""
+
+    async def _domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.LearnerRecordsError)
+        if html is not None and not request.url.path.startswith("/api/"):
+            return html(request, exc)
         return translate(exc)
 
     app.add_exception_handler(errors.LearnerRecordsError, _domain)

@@ -1,0 +1,54 @@
+"""The web portals: server-rendered pages in the GOV.UK Design System, signed-in sessions, CSRF on every form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ...bootstrap import Services
+from ...domain import errors
+from . import auth, verify
+from .session import CsrfRefused, SignInNeeded, session_secret
+from .templating import page
+
+STATIC = Path(__file__).with_name("static")
+SESSION_HOURS = 8
+
+
+def install(app: FastAPI, services: Services) -> None:
+    settings = services.settings
+    app.add_middleware(
+        SessionMiddleware, secret_key=session_secret(settings), session_cookie="learner_records_session",
+        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=bool(settings.tls_certfile),
+    )  # fmt: skip
+    assets = STATIC / "govuk"
+    if assets.is_dir():  # the GOV.UK Frontend build, copied from node_modules by `make assets`
+        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(auth.router)
+    app.include_router(verify.router)
+    app.add_exception_handler(SignInNeeded, _sign_in_needed)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
+
+
+def _sign_in_needed(request: Request, _: Exception) -> Response:
+    return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+
+
+def _csrf_refused(request: Request, _: Exception) -> Response:
+    return page(request, "error.html", status_code=403, title="This form has expired",
+                message="Go back, reload the page and send the form again.")  # fmt: skip
+
+
+def error_page(request: Request, error: errors.LearnerRecordsError) -> HTMLResponse:
+    """A domain error on a portal page, as a page (the API answers problem JSON instead)."""
+    if isinstance(error, errors.AccessError):
+        return page(request, "error.html", status_code=403, title="You do not have access to this page",
+                    message=error.message)  # fmt: skip
+    if isinstance(error, errors.NotFound):
+        return page(request, "error.html", status_code=404, title="Page not found", message=error.message)
+    return page(request, "error.html", status_code=400, title="There is a problem", message=error.message)

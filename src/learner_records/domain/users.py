@@ -1,0 +1,125 @@
+"""People who sign in to the portals: their roles, what each role may do, and the rules for passwords.
+
+Roles are the register's own (LRB super user, online user, batch user, view-learner-only, awarding body user),
+plus awarding centre users, register administrators and learners. Every page and action names the permission it
+needs; `may` answers for a role, so the server checks the same table everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .access import Actor, OrganisationKind
+from .errors import InsufficientAccess, InvalidField
+
+MAX_FAILED_SIGN_INS = 3  # the third wrong password locks the account until a super user or administrator unlocks it
+PASSWORD_MINIMUM = 8
+_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+
+
+class Role(StrEnum):
+    SUPER_USER = "super_user"  # a learner registration body's: also manages its users
+    ONLINE_USER = "online_user"  # finds, registers, verifies and updates learners one at a time
+    BATCH_USER = "batch_user"  # sends batch files
+    VIEW_LEARNER_ONLY = "view_learner_only"
+    AWARDING_BODY_USER = "awarding_body_user"  # an awarding organisation's staff
+    CENTRE_USER = "centre_user"  # an awarding centre's staff: its own registrations and anomalies
+    ADMINISTRATOR = "administrator"  # the register's
+    LEARNER = "learner"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Role.SUPER_USER: "Super user", Role.ONLINE_USER: "Online user", Role.BATCH_USER: "Batch user",
+    Role.VIEW_LEARNER_ONLY: "View learner only", Role.AWARDING_BODY_USER: "Awarding body user",
+    Role.CENTRE_USER: "Centre user", Role.ADMINISTRATOR: "Register administrator", Role.LEARNER: "Learner",
+}  # fmt: skip
+LRB_ROLES = (Role.SUPER_USER, Role.ONLINE_USER, Role.BATCH_USER, Role.VIEW_LEARNER_ONLY)
+AWARDING_ROLES = (Role.AWARDING_BODY_USER, Role.CENTRE_USER)
+
+
+class Permission(StrEnum):
+    FIND_LEARNER = "find_learner"
+    REGISTER_LEARNER = "register_learner"
+    UPDATE_LEARNER = "update_learner"
+    VERIFY_ULN = "verify_uln"
+    SEND_BATCH = "send_batch"
+    VIEW_PLR = "view_plr"
+    CHALLENGE_EVENT = "challenge_event"
+    MANAGE_OWN_USERS = "manage_own_users"
+    AWARDING = "awarding"  # registrations, anomalies, results, certificates of the organisation (all centres)
+    CENTRE = "centre"  # registrations and anomalies of the user's own centre
+    ANSWER_CHALLENGES = "answer_challenges"
+    ADMINISTER = "administer"  # organisations, applications, users, duplicates, challenges, the access log
+    OWN_RECORD = "own_record"  # a learner's own PLR, share links, who looked
+
+
+_LRB_READ = {Permission.FIND_LEARNER, Permission.VIEW_PLR}
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SUPER_USER: frozenset(_LRB_READ | {Permission.REGISTER_LEARNER, Permission.UPDATE_LEARNER,
+                                            Permission.VERIFY_ULN, Permission.SEND_BATCH, Permission.CHALLENGE_EVENT,
+                                            Permission.MANAGE_OWN_USERS}),
+    Role.ONLINE_USER: frozenset(_LRB_READ | {Permission.REGISTER_LEARNER, Permission.UPDATE_LEARNER,
+                                             Permission.VERIFY_ULN, Permission.CHALLENGE_EVENT}),
+    Role.BATCH_USER: frozenset(_LRB_READ | {Permission.SEND_BATCH, Permission.VERIFY_ULN}),
+    Role.VIEW_LEARNER_ONLY: frozenset(_LRB_READ),
+    Role.AWARDING_BODY_USER: frozenset({Permission.AWARDING, Permission.CENTRE, Permission.VERIFY_ULN,
+                                        Permission.ANSWER_CHALLENGES, Permission.MANAGE_OWN_USERS}),
+    Role.CENTRE_USER: frozenset({Permission.CENTRE}),
+    Role.ADMINISTRATOR: frozenset({Permission.ADMINISTER, Permission.FIND_LEARNER, Permission.VIEW_PLR,
+                                   Permission.VERIFY_ULN, Permission.ANSWER_CHALLENGES}),
+    Role.LEARNER: frozenset({Permission.OWN_RECORD}),
+}  # fmt: skip
+_KIND = {**dict.fromkeys(LRB_ROLES, OrganisationKind.LEARNER_REGISTRATION_BODY),
+         **dict.fromkeys(AWARDING_ROLES, OrganisationKind.AWARDING_ORGANISATION),
+         Role.ADMINISTRATOR: OrganisationKind.REGISTER_ADMINISTRATOR,
+         Role.LEARNER: OrganisationKind.LEARNER}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: Role
+    organisation_id: int | None  # None: an administrator of the register, or a learner
+    created_at: datetime
+    centre_id: int | None = None  # a centre user's centre
+    uln: str | None = None  # a learner's own ULN
+    failed_sign_ins: int = 0
+    locked: bool = False
+    active: bool = True
+
+    def may(self, permission: Permission) -> bool:
+        return self.active and permission in PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.may(permission):
+            raise InsufficientAccess(f"A {self.role.label.lower()} may not do this")
+
+    def actor(self, ukprn: str | None = None) -> Actor:
+        """The register's actor for this person: their organisation (or themselves, a learner), by their email."""
+        return Actor(_KIND[self.role], self.email, self.organisation_id, ukprn, self.uln)
+
+
+def check_password(password: str, field: str = "password") -> str:
+    """At least 8 characters, with 3 of: an upper-case letter, a lower-case letter, a digit, another character."""
+    kinds = sum((any(c.isupper() for c in password), any(c.islower() for c in password),
+                 any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))  # fmt: skip
+    if len(password) < PASSWORD_MINIMUM or kinds < 3:
+        raise InvalidField(field, "is too weak",
+                           "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol")  # fmt: skip
+    return password
+
+
+def check_email(email: str, field: str = "email") -> str:
+    text = email.strip().lower()
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise InvalidField(field, f"{email!r} is not an email address", "name@domain.example")
+    return text

@@ -1,0 +1,75 @@
+"""Who is signed in (a user id in the signed session cookie), and the CSRF token every form carries."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+
+from fastapi import Request
+
+from ...config import Settings
+from ...domain.users import User
+
+USER_KEY = "user_id"
+CSRF_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+
+
+class SignInNeeded(Exception):
+    """The page needs someone signed in: they are sent to the sign-in page and back."""
+
+
+class CsrfRefused(Exception):
+    """A form came back without the token this session gave it."""
+
+
+def session_secret(settings: Settings) -> str:
+    """The key that signs session cookies: configured, or made once and kept beside the SQLite database."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.sqlite_path()
+    if path is None:
+        return secrets.token_urlsafe(32)  # sessions last as long as this process
+    key_file = Path(path).with_name("session-secret")
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def signed_in_user(request: Request) -> User | None:
+    cached: User | None = getattr(request.state, "user", None)
+    if cached is not None:
+        return cached
+    user_id = request.session.get(USER_KEY)
+    if user_id is None:
+        return None
+    user: User | None = request.app.state.services.users.get(int(user_id))
+    if user is None or not user.active or user.locked:
+        request.session.clear()
+        return None
+    request.state.user = user
+    return user
+
+
+def sign_in_session(request: Request, user: User) -> None:
+    request.session.clear()  # a new session on sign-in: no fixation
+    request.session[USER_KEY] = user.id
+    request.session[CSRF_KEY] = secrets.token_urlsafe(24)
+    request.state.user = user
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session[CSRF_KEY] = token
+    return str(token)
+
+
+def check_csrf(request: Request, sent: object) -> None:
+    expected = request.session.get(CSRF_KEY)
+    if not expected or not isinstance(sent, str) or not hmac.compare_digest(expected, sent):
+        raise CsrfRefused()

@@ -1,0 +1,75 @@
+"""Every portal route with every role: who gets in is decided on the server, by the route's rule."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from learner_records.domain.access import Actor, OrganisationKind
+from learner_records.domain.users import PERMISSIONS, Role
+from learner_records.entrypoints.web.access import RULES, Rule
+
+from .conftest import LiveServer
+from .test_portal_sign_in import PASSWORD, csrf, sign_in
+
+DENIED = "You do not have access to this page"
+
+
+@pytest.fixture
+def clients(server: LiveServer, operator: Actor) -> dict[Role, httpx.Client]:
+    """A signed-in client for each role."""
+    services = server.services
+    college = services.organisations.create(operator, "10012345", "Riverside College",
+                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
+    awards = services.organisations.create(operator, "10090001", "Northgate Awards",
+                                           OrganisationKind.AWARDING_ORGANISATION).organisation  # fmt: skip
+    home = dict.fromkeys((Role.SUPER_USER, Role.ONLINE_USER, Role.BATCH_USER, Role.VIEW_LEARNER_ONLY), college.id)
+    home.update({Role.AWARDING_BODY_USER: awards.id, Role.CENTRE_USER: awards.id})
+    signed_in = {}
+    for role in Role:
+        email = f"{role.value.replace('_', '.')}@example.org"
+        services.users.create(None, email, role.label, role, home.get(role), PASSWORD,
+                              uln="1026893096" if role is Role.LEARNER else None)  # fmt: skip
+        client = server.client()
+        assert sign_in(client, email).status_code == 303
+        signed_in[role] = client
+    return signed_in
+
+
+def _call(client: httpx.Client, rule: Rule) -> httpx.Response:
+    path = re.sub(r"\{[^}]+\}", "1", rule.path)
+    if rule.method == "GET":
+        return client.get(path, follow_redirects=False)
+    token = csrf(client.get("/home"))
+    return client.request(rule.method, path, data={"csrf_token": token}, follow_redirects=False)
+
+
+def test_every_route_has_a_rule_and_the_public_ones_are_few() -> None:
+    public = {rule.path for rule in RULES if rule.public}
+    assert {"/", "/sign-in"} <= public
+    assert all(rule.path.startswith(("/", "/verify")) for rule in RULES)
+
+
+def test_no_one_signed_out_gets_past_a_rule(server: LiveServer) -> None:
+    client = server.client()
+    for rule in RULES:
+        if rule.public:
+            continue
+        answer = client.get(re.sub(r"\{[^}]+\}", "1", rule.path), follow_redirects=False) if rule.method == "GET" \
+            else client.request(rule.method, re.sub(r"\{[^}]+\}", "1", rule.path), follow_redirects=False)
+        assert answer.status_code in (303, 403), f"{rule.method} {rule.path} answered {answer.status_code}"
+        if answer.status_code == 303:
+            assert answer.headers["location"].startswith("/sign-in")
+
+
+def test_each_role_gets_exactly_the_routes_its_permissions_allow(clients: dict[Role, httpx.Client]) -> None:
+    for rule in RULES:
+        if rule.public:
+            continue
+        for role, client in clients.items():
+            answer = _call(client, rule)
+            allowed = rule.permission is None or rule.permission in PERMISSIONS[role]
+            refused = answer.status_code == 403 and DENIED in answer.text
+            assert refused is not allowed, f"{role.value} on {rule.method} {rule.path}: {answer.status_code}"
