@@ -4,6 +4,7 @@
 #   poppler-utils      pdftotext and pdftoppm, with which the tests read the PDFs back
 #   zbar-tools         zbarimg, with which the tests decode certificate QR codes
 #   postgresql-15      the server the tests start (see with-postgres.sh); only with --tests
+#   chromium           the browser the browser tests drive through Playwright (never `playwright install`); only with --tests
 set -euo pipefail
 wanted=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || wanted+=(fonts-dejavu-core)
@@ -11,6 +12,7 @@ if [ "${1:-}" = "--tests" ]; then
   command -v pdftotext >/dev/null || wanted+=(poppler-utils)
   command -v zbarimg >/dev/null || wanted+=(zbar-tools)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || wanted+=(postgresql-15)
+  [ -x /usr/bin/chromium ] || wanted+=(chromium)
 fi
 [ ${#wanted[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
