@@ -167,6 +167,10 @@ class FakeBatchJobRepository:
     def get(self, job_id: int) -> BatchJob | None:
         return self.jobs.get(job_id)
 
+    def for_organisation(self, organisation_id: int, limit: int) -> list[BatchJob]:
+        mine = [job for job in self.jobs.values() if job.organisation_id == organisation_id]
+        return sorted(mine, key=lambda job: job.id, reverse=True)[:limit]
+
     def claim(self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None) -> BatchJob | None:
         for candidate in sorted(self.jobs.values(), key=lambda job: job.id):
             lease = self.leases.get(candidate.id, ("", None))[1]

@@ -100,6 +100,14 @@ def counter_for(kind: BatchKind, return_code: str) -> str:
     return return_code if return_code in VERIFICATION_COUNTERS else "rejected"
 
 
+def needs_attention(kind: BatchKind, return_code: str) -> bool:
+    """An exception someone must resolve: a registration row with possible matches or rejected (RC codes), a
+    verification row that did not verify exactly (a similar match, no match, an unknown ULN, a broken field)."""
+    if kind is BatchKind.REGISTRATION:
+        return counter_for(kind, return_code) in ("possible_match", "rejected")
+    return return_code not in (VerificationCode.MATCH.value, VerificationCode.LINKED_MATCH.value)
+
+
 def check_job_type(value: object) -> JobType:
     try:
         return JobType(str(value).strip().upper())

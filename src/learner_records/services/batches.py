@@ -26,6 +26,7 @@ from ..domain.batches import (
     check_record_count,
     counter_for,
     empty_counters,
+    needs_attention,
 )
 from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorrect, UnknownJob
 from ..domain.plr import JobStatus
@@ -163,6 +164,28 @@ class BatchService:
             raise InvalidField("limit", f"is {limit}", f"1-{RESULTS_LIMIT}")
         with self._uow() as uow:
             return uow.batches.results(job_id, offset, limit)
+
+    def jobs(self, actor: Actor, limit: int = 20) -> list[BatchJob]:
+        """The actor's organisation's latest jobs, newest first."""
+        if actor.organisation_id is None:
+            return []
+        with self._uow() as uow:
+            return uow.batches.for_organisation(actor.organisation_id, limit)
+
+    def exceptions(self, actor: Actor, job_id: int, limit: int = 100) -> tuple[list[BatchRowResult], int]:
+        """The job's first `limit` rows done so far that someone must resolve, and how many there are in all."""
+        job = self.job(actor, job_id)
+        found: list[BatchRowResult] = []
+        total, offset = 0, 0
+        with self._uow() as uow:
+            while page := uow.batches.results(job_id, offset, RESULTS_LIMIT):
+                for row in page:
+                    if needs_attention(job.kind, row.return_code):
+                        total += 1
+                        if len(found) < limit:
+                            found.append(row)
+                offset = page[-1].row_number
+        return found, total
 
     def run_pending(self) -> list[int]:
         """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs worked."""

@@ -217,6 +217,11 @@ class OrganisationService:
     def _record(self, uow: UnitOfWork, actor: Actor, action: str) -> None:
         uow.access_log.record([AccessEntry(self._clock.now(), actor.organisation_id, actor.user_name, action[:40])])
 
+    def get(self, organisation_id: int) -> Organisation | None:
+        """One organisation by its id (the portals: the signed-in person's own, for its UKPRN and name)."""
+        with self._uow() as uow:
+            return uow.organisations.get(organisation_id)
+
     def list(self, actor: Actor) -> list[Organisation]:
         actor.require(Operation.MANAGE_ORGANISATIONS)
         with self._uow() as uow:

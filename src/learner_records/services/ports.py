@@ -279,6 +279,10 @@ class BatchJobRepository(Protocol):
 
     def get(self, job_id: int) -> BatchJob | None: ...
 
+    def for_organisation(self, organisation_id: int, limit: int) -> list[BatchJob]:
+        """The organisation's latest `limit` jobs, newest first."""
+        ...
+
     def claim(self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None) -> BatchJob | None:
         """Take a waiting job, or one whose worker's lease ran out, for the worker holding `token`."""
         ...

@@ -81,6 +81,11 @@ class SqlBatchJobRepository:
         row = self._raw.first(_SELECT_JOBS + " WHERE id = ?", (job_id,))
         return _job(row) if row else None
 
+    def for_organisation(self, organisation_id: int, limit: int) -> list[BatchJob]:
+        rows = self._raw.rows(_SELECT_JOBS + " WHERE organisation_id = ? ORDER BY id DESC LIMIT ?",
+                              (organisation_id, limit))  # fmt: skip
+        return [_job(row) for row in rows]
+
     def claim(self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None) -> BatchJob | None:
         # The UPDATE's own condition decides between two workers racing for one job: only one sees a row change.
         stamp, lease = self._raw.timestamp(now), self._raw.timestamp(lease_until)
