@@ -445,6 +445,7 @@ organisation_application = Table(
     Column("ukprn", String(8), nullable=False, index=True),
     Column("name", String(254), nullable=False),
     Column("address", Text, nullable=False),
+    Column("web_domain", String(253), nullable=False),  # the super user's email is on it
     Column("signatory_name", String(120), nullable=False),
     Column("signatory_role", String(120), nullable=False),
     Column("agreed_at", DateTime, nullable=False),
@@ -457,3 +458,18 @@ organisation_application = Table(
     Column("decided_by", String(254)),
     Column("organisation_id", Integer, ForeignKey("organisation.id")),
 )
+
+# --- applications and first passwords: a one-time link to set a password, kept as a hash -----------------------
+password_link = Table(
+    "password_link",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+)
+# The administrators' access log search: by date range alone, and by user, newest first.
+Index("ix_access_log_at", access_log.c.at)
+Index("ix_access_log_user_name_at", access_log.c.user_name, access_log.c.at)

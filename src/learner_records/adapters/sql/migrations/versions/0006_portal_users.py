@@ -82,6 +82,7 @@ def upgrade() -> None:
         sa.Column("ukprn", sa.String(length=8), nullable=False),
         sa.Column("name", sa.String(length=254), nullable=False),
         sa.Column("address", sa.Text(), nullable=False),
+        sa.Column("web_domain", sa.String(length=253), nullable=False),
         sa.Column("signatory_name", sa.String(length=120), nullable=False),
         sa.Column("signatory_role", sa.String(length=120), nullable=False),
         sa.Column("agreed_at", sa.DateTime(), nullable=False),
@@ -100,8 +101,30 @@ def upgrade() -> None:
     with op.batch_alter_table("organisation_application", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_organisation_application_ukprn"), ["ukprn"], unique=False)
 
+    # applications and first passwords
+    op.create_table(
+        "password_link",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_password_link_user_id_app_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_link")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_password_link_token_hash")),
+    )
+    with op.batch_alter_table("password_link", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_password_link_user_id"), ["user_id"], unique=False)
+    # the administrators' access log search (an index only: the log itself is not rebuilt)
+    op.create_index("ix_access_log_at", "access_log", ["at"], unique=False)
+    op.create_index("ix_access_log_user_name_at", "access_log", ["user_name", "at"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index("ix_access_log_user_name_at", table_name="access_log")
+    op.drop_index("ix_access_log_at", table_name="access_log")
+    op.drop_table("password_link")
     op.drop_table("organisation_application")
     op.drop_table("share_link")
     op.drop_table("learner_invitation")
