@@ -22,6 +22,7 @@ from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
 from .services.awarding import AwardingService, Mailer
+from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
@@ -68,6 +69,7 @@ class Services:
     records: RecordsService
     achievements: AchievementService
     awarding: AwardingService
+    awarding_overview: AwardingOverview
     certification: CertificationService
     users: UserService
     batches: BatchService
@@ -126,6 +128,7 @@ def bootstrap(
         records=records,
         achievements=achievements,
         awarding=awarding,
+        awarding_overview=AwardingOverview(uow, clock, awarding),
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
         users=UserService(uow, clock, hasher or Argon2Hasher()),
         batches=BatchService(uow, clock, register, job_signal),

@@ -80,9 +80,14 @@ class Actor:
     organisation_id: int | None = None
     ukprn: str | None = None
     uln: str | None = None  # a learner's own ULN, when the actor is the learner
+    # An awarding centre's staff act only in their own centre: None is every centre of the organisation.
+    centres: frozenset[int] | None = None
 
     def may(self, operation: Operation) -> bool:
         return operation in RIGHTS[self.kind]
+
+    def in_centre(self, centre_id: int) -> bool:
+        return self.centres is None or centre_id in self.centres
 
     def require(self, operation: Operation) -> None:
         if not self.may(operation):

@@ -104,8 +104,13 @@ class User:
             raise InsufficientAccess(f"A {self.role.label.lower()} may not do this")
 
     def actor(self, ukprn: str | None = None) -> Actor:
-        """The register's actor for this person: their organisation (or themselves, a learner), by their email."""
-        return Actor(_KIND[self.role], self.email, self.organisation_id, ukprn, self.uln)
+        """The register's actor for this person: their organisation (or themselves, a learner), by their email.
+
+        A centre user acts in their own centre only (in none, when no centre is set on the account)."""
+        centres = None
+        if self.role is Role.CENTRE_USER:
+            centres = frozenset() if self.centre_id is None else frozenset({self.centre_id})
+        return Actor(_KIND[self.role], self.email, self.organisation_id, ukprn, self.uln, centres)
 
 
 def check_password(password: str, field: str = "password") -> str:

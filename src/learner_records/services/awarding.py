@@ -77,10 +77,23 @@ class AwardingService:
             raise InsufficientAccess("Only an awarding organisation manages centres and registrations")
         return actor.organisation_id
 
-    def centre_by_number(self, actor: Actor, centre_number: str) -> Centre:
+    @classmethod
+    def _require_organisation_wide(cls, actor: Actor) -> int:
+        if actor.centres is not None:
+            raise InsufficientAccess("Only the awarding organisation's own staff add centres and what they offer")
+        return cls._require_awarding(actor)
+
+    def centres_in(self, uow: UnitOfWork, actor: Actor) -> list[Centre]:
+        """The centres the actor acts in: all of its organisation's, or a centre user's own."""
         organisation_id = self._require_awarding(actor)
+        return [c for c in uow.centres.for_organisation(organisation_id) if actor.in_centre(c.id)]
+
+    def centres(self, actor: Actor) -> list[Centre]:
         with self._uow() as uow:
-            centres = uow.centres.for_organisation(organisation_id)
+            return self.centres_in(uow, actor)
+
+    def centre_by_number(self, actor: Actor, centre_number: str) -> Centre:
+        centres = self.centres(actor)
         found = next((c for c in centres if c.centre_number == centre_number), None)
         if found is None:
             raise NotFound(f"No centre {centre_number} of your organisation")
@@ -93,7 +106,8 @@ class AwardingService:
     def _centre(self, uow: UnitOfWork, actor: Actor, centre_id: int) -> Centre:
         organisation_id = self._require_awarding(actor)
         centre = uow.centres.get(centre_id)
-        if centre is None or centre.awarding_organisation_id != organisation_id:
+        # Another centre's is "not found" to a centre user, as another organisation's is: neither is theirs to see.
+        if centre is None or centre.awarding_organisation_id != organisation_id or not actor.in_centre(centre.id):
             raise NotFound(f"No centre {centre_id} of your organisation")
         return centre
 
@@ -106,7 +120,7 @@ class AwardingService:
         is_lrb: bool = False,
         contact_email: str | None = None,
     ) -> Centre:
-        organisation_id = self._require_awarding(actor)
+        organisation_id = self._require_organisation_wide(actor)
         if not centre_number.strip() or len(centre_number) > 20:
             raise InvalidField("centre_number", f"{centre_number!r}", "1-20 characters")
         if not name.strip():
@@ -120,6 +134,7 @@ class AwardingService:
         return centre
 
     def offer(self, actor: Actor, centre_id: int, references: Sequence[str]) -> None:
+        self._require_organisation_wide(actor)
         with self._uow(write=True) as uow:
             self._centre(uow, actor, centre_id)
             known = uow.qualifications.get_many(list(references))
@@ -281,11 +296,10 @@ class AwardingService:
 
     def validate(self, actor: Actor, limit: int = 10_000) -> tuple[int, int]:
         """Validate the ULNs waiting in the actor's centres, 200 at a time: (validated, anomalies raised)."""
-        organisation_id = self._require_awarding(actor)
         gateway = self._gateway_for(actor)
         validated = raised = 0
         with self._uow() as uow:
-            centres = {c.id: c for c in uow.centres.for_organisation(organisation_id)}
+            centres = {c.id: c for c in self.centres_in(uow, actor)}
             waiting = uow.registrations.pending(list(centres), limit)
         for start in range(0, len(waiting), VERIFY_BATCH):
             batch = waiting[start : start + VERIFY_BATCH]
@@ -356,10 +370,9 @@ class AwardingService:
 
     def anomalies(self, actor: Actor, centre_id: int | None = None) -> list[AnomalyView]:
         """Open anomalies of the actor's centres, the nearest removal first."""
-        organisation_id = self._require_awarding(actor)
         today = self._clock.now().date()
         with self._uow() as uow:
-            centres = [c.id for c in uow.centres.for_organisation(organisation_id)]
+            centres = [c.id for c in self.centres_in(uow, actor)]
             if centre_id is not None:
                 centres = [c for c in centres if c == centre_id]
             views = []

@@ -103,6 +103,16 @@ class RegistrationRepository(Protocol):
 
     def with_status(self, centre_ids: Sequence[int], status: str) -> list[Registration]: ...
 
+    def search(
+        self, centre_ids: Sequence[int], reference: str | None, uln_state: str | None, limit: int
+    ) -> list[Registration]:
+        """The centres' registrations, newest first, optionally of one qualification or ULN state."""
+        ...
+
+    def tally(self, centre_ids: Sequence[int]) -> dict[tuple[str, str], int]:
+        """How many registrations the centres have, by (ULN state, certification status)."""
+        ...
+
 
 class CertificateRepository(Protocol):
     def add(self, certificate: IssuedCertificate) -> None: ...
@@ -114,6 +124,10 @@ class CertificateRepository(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def replaced(self, public_id: str) -> IssuedCertificate | None:
+        """The certificate that `public_id` replaced, if it was a reissue."""
+        ...
 
     def replace(
         self, public_id: str, replaced_by: str | None, revoked_at: datetime | None, reason: str | None
@@ -130,6 +144,10 @@ class AnomalyRepository(Protocol):
     def open(self, centre_ids: Sequence[int]) -> list[StoredAnomaly]: ...
 
     def all_open(self) -> list[StoredAnomaly]: ...
+
+    def spans(self, centre_ids: Sequence[int], since: date) -> list[tuple[date, date | None]]:
+        """(raised on, resolved on) of the centres' anomalies that were open on or after `since`."""
+        ...
 
     def resolve(self, anomaly_id: int, on: date, resolution: str) -> None: ...
 

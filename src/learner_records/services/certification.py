@@ -14,7 +14,7 @@ from datetime import date
 
 from ..domain.access import Actor
 from ..domain.awarding import UlnState, certificate_uln
-from ..domain.errors import Conflict, InvalidField, NotFound
+from ..domain.errors import Conflict, InsufficientAccess, InvalidField, NotFound
 from ..domain.matching import VerificationQuery
 from .awarding import AwardingService
 from .awarding_ports import IssuedCertificate, Registration
@@ -73,6 +73,8 @@ class CertificationService:
         self._public_url = public_url.rstrip("/")
 
     def _registration(self, uow: UnitOfWork, actor: Actor, registration_id: int) -> Registration:
+        if actor.centres is not None:
+            raise InsufficientAccess("Only the awarding organisation's own staff enter results and certify")
         registration = uow.registrations.get(registration_id)
         if registration is None:
             raise NotFound(f"No registration {registration_id}")
@@ -194,6 +196,16 @@ class CertificationService:
             document = self._render(self._data(uow, registration, certificate, previous))
             uow.commit()
         return certificate, document
+
+    def certificate_document(self, actor: Actor, registration_id: int) -> tuple[IssuedCertificate, bytes]:
+        """The certificate in force, rendered again (downloading it issues nothing new)."""
+        with self._uow() as uow:
+            registration = self._registration(uow, actor, registration_id)
+            current = uow.certificates.current_for(registration_id)
+            if current is None:
+                raise NotFound("This registration has no certificate")
+            previous = uow.certificates.replaced(current.public_id)
+            return current, self._render(self._data(uow, registration, current, previous))
 
     def _data(
         self,

@@ -169,6 +169,8 @@ class RecordsService:
     ) -> DataChallenge:
         """The awarding organisation that submitted the event accepts (amends or withdraws it) or rejects."""
         actor.require(Operation.CHALLENGE)
+        if actor.centres is not None:
+            raise InsufficientAccess("Only the awarding organisation's own staff answer data challenges")
         text = check_reason(reason)
         with self._uow(write=True) as uow:
             challenge = uow.challenges.get(challenge_id)

@@ -240,6 +240,28 @@ class SqlRegistrationRepository:
         )
         return [_registration(row) for row in rows]
 
+    def search(
+        self, centre_ids: Sequence[int], reference: str | None, uln_state: str | None, limit: int
+    ) -> list[Registration]:
+        sql = _SELECT_REGISTRATIONS + " WHERE centre_id IN (SELECT value FROM json_each(?))"
+        params: list[Any] = [self._raw.array(list(centre_ids))]
+        if reference:
+            sql += " AND qualification_reference = ?"
+            params.append(reference)
+        if uln_state:
+            sql += " AND uln_state = ?"
+            params.append(uln_state)
+        rows = self._raw.rows(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [_registration(row) for row in rows]
+
+    def tally(self, centre_ids: Sequence[int]) -> dict[tuple[str, str], int]:
+        rows = self._raw.rows(
+            "SELECT uln_state, certification_status, count(*) FROM registration"
+            " WHERE centre_id IN (SELECT value FROM json_each(?)) GROUP BY uln_state, certification_status",
+            (self._raw.array(list(centre_ids)),),
+        )
+        return {(state, status): int(count) for state, status, count in rows}
+
 
 class SqlCertificateRepository:
     _COLUMNS = ("public_id", "number", "registration_id", "learner_name", "grade", "award_date", "uln_validated",
@@ -281,6 +303,9 @@ class SqlCertificateRepository:
 
     def current_for(self, registration_id: int) -> IssuedCertificate | None:
         return self._one("registration_id = ? AND replaced_by IS NULL ORDER BY issued_at DESC", (registration_id,))
+
+    def replaced(self, public_id: str) -> IssuedCertificate | None:
+        return self._one("replaced_by = ?", (public_id,))
 
     def count(self) -> int:
         row = self._raw.first("SELECT count(*) FROM certificate")
@@ -334,6 +359,19 @@ class SqlAnomalyRepository:
     def all_open(self) -> list[StoredAnomaly]:
         rows = self._raw.rows(_SELECT_ANOMALIES + " WHERE resolved_on IS NULL ORDER BY removal_date, id")
         return [_anomaly(row) for row in rows]
+
+    def spans(self, centre_ids: Sequence[int], since: date) -> list[tuple[date, date | None]]:
+        rows = self._raw.rows(
+            "SELECT raised_on, resolved_on FROM anomaly WHERE (resolved_on IS NULL OR resolved_on >= ?)"
+            " AND registration_id IN (SELECT id FROM registration WHERE centre_id IN (SELECT value FROM json_each(?)))",
+            (self._raw.value(since), self._raw.array(list(centre_ids))),
+        )
+        spans = []
+        for raised, resolved in rows:
+            raised_on = as_date(raised)
+            assert raised_on is not None  # the column is NOT NULL
+            spans.append((raised_on, as_date(resolved)))
+        return spans
 
     def resolve(self, anomaly_id: int, on: date, resolution: str) -> None:
         self._raw.execute(
