@@ -23,6 +23,7 @@ from .awarding_ports import (
     Outbox,
     RegistrationRepository,
 )
+from .portal_ports import InvitationRepository, ShareLinkRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +432,12 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> UserRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def share_links(self) -> ShareLinkRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -20,6 +20,7 @@ from .batches import SqlBatchJobRepository
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
+from .portal import SqlInvitationRepository, SqlShareLinkRepository
 from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
 from .users import SqlUserRepository
@@ -66,6 +67,8 @@ class SqlUnitOfWork:
     awarding_log: SqlAwardingLog
     certificates: SqlCertificateRepository
     users: SqlUserRepository
+    invitations: SqlInvitationRepository
+    share_links: SqlShareLinkRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -100,6 +103,8 @@ class SqlUnitOfWork:
         self.awarding_log = SqlAwardingLog(sql)
         self.certificates = SqlCertificateRepository(sql)
         self.users = SqlUserRepository(sql)
+        self.invitations = SqlInvitationRepository(sql)
+        self.share_links = SqlShareLinkRepository(sql)
         return self
 
     def __exit__(
