@@ -26,6 +26,7 @@ from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
+from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
 from .services.ports import Clock, PasswordHasher, PlrRenderer, UnitOfWorkFactory
@@ -73,6 +74,7 @@ class Services:
     certification: CertificationService
     users: UserService
     batches: BatchService
+    learners_portal: LearnerPortalService
     job_signal: InProcessSignal
     engine: Engine | None = None
     mailer: Mailer | None = None
@@ -103,7 +105,9 @@ def bootstrap(
     clock = clock or SystemClock()
     duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
     register = RegisterService(uow, clock, randbelow, thresholds(settings))
-    records = RecordsService(uow, clock, renderer or FpdfPlrRenderer())
+    renderer = renderer or FpdfPlrRenderer()
+    hasher = hasher or Argon2Hasher()
+    records = RecordsService(uow, clock, renderer)
     job_signal = InProcessSignal()
     achievements = AchievementService(uow, clock, job_signal)
 
@@ -130,8 +134,9 @@ def bootstrap(
         awarding=awarding,
         awarding_overview=AwardingOverview(uow, clock, awarding),
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
-        users=UserService(uow, clock, hasher or Argon2Hasher()),
+        users=UserService(uow, clock, hasher),
         batches=BatchService(uow, clock, register, job_signal),
+        learners_portal=LearnerPortalService(uow, clock, hasher, renderer, randbelow),
         job_signal=job_signal,
         engine=engine,
         mailer=make_mailer(settings),
