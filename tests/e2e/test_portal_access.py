@@ -66,7 +66,7 @@ def test_no_one_signed_out_gets_past_a_rule(server: LiveServer) -> None:
 
 def test_each_role_gets_exactly_the_routes_its_permissions_allow(clients: dict[Role, httpx.Client]) -> None:
     for rule in RULES:
-        if rule.public:
+        if rule.public or rule.path == "/sign-out":  # signing out would leave the routes after it nobody signed in
             continue
         for role, client in clients.items():
             answer = _call(client, rule)

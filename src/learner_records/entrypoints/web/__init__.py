@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ...bootstrap import Services
 from ...domain import errors
-from . import auth, verify
+from . import auth, learner, organisation, verify
 from .session import CsrfRefused, SignInNeeded, session_secret
 from .templating import page
 
@@ -31,6 +31,8 @@ def install(app: FastAPI, services: Services) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(verify.router)
+    app.include_router(learner.router)
+    app.include_router(organisation.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
 
