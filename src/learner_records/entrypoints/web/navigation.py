@@ -26,11 +26,11 @@ def add_section(href: str, text: str, permission: Permission) -> None:
 def navigation(user: User | None, path: str) -> list[dict[str, Any]]:
     if user is None:
         return [{"href": "/sign-in", "text": "Sign in", "active": path == "/sign-in"}]
-    return [
-        {"href": s.href, "text": s.text, "active": path == s.href or path.startswith(s.href + "/")}
-        for s in SECTIONS
-        if user.may(s.permission)
-    ]
+    shown = [s for s in SECTIONS if user.may(s.permission)]
+    # Only the most specific section that holds the page is current (/learner/share-links, not also /learner).
+    holding = [s.href for s in shown if path == s.href or path.startswith(s.href + "/")]
+    current = max(holding, key=len, default=None)
+    return [{"href": s.href, "text": s.text, "active": s.href == current} for s in shown]
 
 
 def error_list(errors: dict[str, str]) -> list[dict[str, str]]:

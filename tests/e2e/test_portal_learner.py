@@ -1,0 +1,183 @@
+"""The learner portal over HTTP: an organisation invites a learner, who sets up their sign-in, reads and downloads
+their record, challenges an entry, shares it by a link that someone opens without signing in, sees that view
+under "who looked", and withdraws the link."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from learner_records.domain.access import Actor, OrganisationKind
+from learner_records.domain.users import Role
+from tests.conftest import MovableClock
+from tests.factories import details
+from tests.integration.test_plr_services import CATALOGUE, row, submit
+
+from .conftest import LiveServer
+from .test_portal_sign_in import PASSWORD, csrf, sign_in
+
+LEARNER_EMAIL = "siobhan@example.org"
+LEARNER_PASSWORD = "My-own-record-7"
+
+
+@pytest.fixture
+def world(server: LiveServer, operator: Actor) -> dict[str, Any]:
+    services = server.services
+    services.records.import_catalogue(operator, CATALOGUE)
+    college = services.organisations.create(operator, "10012345", "Riverside College",
+                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
+    awards = services.organisations.create(operator, "10090001", "Northgate Awards",
+                                           OrganisationKind.AWARDING_ORGANISATION).organisation  # fmt: skip
+    office = services.users.create(None, "office@riverside.ac.uk", "Ben Cole", Role.ONLINE_USER, college.id,
+                                   PASSWORD)  # fmt: skip
+    learner = services.register.register(office.actor(college.ukprn), details())
+    submit(services, Actor(OrganisationKind.AWARDING_ORGANISATION, "results", awards.id, awards.ukprn), [row(learner)])
+    return {"office": office, "learner": learner}
+
+
+def invite(server: LiveServer, uln: str) -> str:
+    """The code the organisation's page shows, once."""
+    client = server.client()
+    sign_in(client, "office@riverside.ac.uk")
+    form = client.get(f"/organisation/learners/{uln}/invite")
+    assert form.status_code == 200 and "Make an invitation code" in form.text
+    shown = client.post(f"/organisation/learners/{uln}/invite", data={"csrf_token": csrf(form)})
+    assert shown.status_code == 200 and "shown only once" in shown.text and "Siobhán Ó Briain" in shown.text
+    assert f"{server.services.settings.public_url}/learner/invitation" in shown.text
+    found = re.search(r'class="lr-invitation-code">([A-Z0-9-]+)<', shown.text)
+    assert found is not None
+    return found.group(1)
+
+
+def redeem(server: LiveServer, code: str, email: str = LEARNER_EMAIL, password: str = LEARNER_PASSWORD) -> Any:
+    client = server.client()
+    form = client.get("/learner/invitation")
+    return client.post("/learner/invitation", data={"code": code, "email": email, "password": password,
+                                                    "csrf_token": csrf(form)}, follow_redirects=False)  # fmt: skip
+
+
+def test_invite_redeem_read_download_share_see_who_looked_and_withdraw(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    code = invite(server, world["learner"].uln)
+    redeemed = redeem(server, code)
+    assert (redeemed.status_code, redeemed.headers["location"]) == (303, "/learner/invitation/done")
+    assert "Your account is set up" in server.client().get("/learner/invitation/done").text
+
+    me = server.client()
+    assert sign_in(me, LEARNER_EMAIL, LEARNER_PASSWORD).status_code == 303
+    record = me.get("/learner")
+    assert record.status_code == 200
+    assert "Certificate in Digital Skills" in record.text and "Merit" in record.text
+    assert world["learner"].uln in record.text
+    pdf = me.get("/learner/record.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+    links = me.get("/learner/share-links")
+    assert links.text.count('aria-current="true"') == 1  # the section "Share links", not also its parent /learner
+    made = me.post("/learner/share-links", data={"label": "for my new employer", "days": "30",
+                                                 "csrf_token": csrf(links)}, follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303
+    listed = me.get("/learner/share-links")
+    address = re.search(r'id="new-link">[^<]*(/share/[A-Za-z0-9_-]+)<', listed.text)
+    assert address is not None and "shown only this once" in listed.text
+    share_path = address.group(1)
+    assert "/share/" not in me.get("/learner/share-links").text  # the link is shown once, not kept
+
+    anyone = server.client()
+    shared = anyone.get(share_path)
+    assert shared.status_code == 200 and shared.headers["referrer-policy"] == "no-referrer"
+    assert "Learning record of Siobhán Ó Briain" in shared.text and "Merit" in shared.text
+    assert world["learner"].uln not in shared.text
+
+    looked = me.get("/learner/who-looked")
+    assert "Someone with your link “for my new employer”" in looked.text
+    assert "Viewed your record through a share link" in looked.text
+    assert "Riverside College" in looked.text and "Gave you an invitation code" in looked.text
+    assert "Downloaded your record as a PDF" in looked.text
+
+    page = me.get("/learner/share-links")
+    link_id = re.search(r'action="/learner/share-links/(\d+)/withdraw"', page.text)
+    assert link_id is not None and "Active" in page.text
+    withdrawn = me.post(f"/learner/share-links/{link_id.group(1)}/withdraw", data={"csrf_token": csrf(page)},
+                        follow_redirects=True)
+    assert "is withdrawn" in withdrawn.text and "Withdrawn" in withdrawn.text
+    gone = anyone.get(share_path)
+    assert gone.status_code == 410 and "This link has been withdrawn" in gone.text and "Merit" not in gone.text
+    assert anyone.get("/share/not-a-real-link").status_code == 404
+
+
+def test_a_second_use_of_a_code_is_refused_beside_the_field(server: LiveServer, world: dict[str, Any]) -> None:
+    code = invite(server, world["learner"].uln)
+    assert redeem(server, code).status_code == 303
+    again = redeem(server, code, "someone.else@example.org")
+    assert again.status_code == 400
+    assert "This invitation code has been used already" in again.text
+    assert 'href="#code"' in again.text and 'id="code-error"' in again.text
+    assert sign_in(server.client(), "someone.else@example.org", LEARNER_PASSWORD).status_code == 400
+
+
+def test_an_expired_code_is_refused_and_nothing_is_created(
+    server: LiveServer, world: dict[str, Any], clock: MovableClock
+) -> None:
+    code = invite(server, world["learner"].uln)
+    clock.advance(days=15)
+    refused = redeem(server, code)
+    assert refused.status_code == 400 and "This invitation code expired on" in refused.text
+    assert sign_in(server.client(), LEARNER_EMAIL, LEARNER_PASSWORD).status_code == 400
+
+
+def test_bad_details_are_named_beside_each_field_and_keep_what_was_typed(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    answer = redeem(server, "", "not-an-email", "short")
+    assert answer.status_code == 400
+    for field in ("code", "email", "password"):
+        assert f'href="#{field}"' in answer.text and f'id="{field}-error"' in answer.text
+    assert 'value="not-an-email"' in answer.text
+    unknown = redeem(server, "ACDE-FGHJ-KMNP")
+    assert "This invitation code is not known" in unknown.text
+
+
+def test_a_learner_challenges_an_entry_and_it_shows_under_data_challenge(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    redeem(server, invite(server, world["learner"].uln))
+    me = server.client()
+    sign_in(me, LEARNER_EMAIL, LEARNER_PASSWORD)
+    record = me.get("/learner")
+    found = re.search(r'href="(/learner/events/\d+/challenge)"', record.text)
+    assert found is not None and "Under data challenge" not in record.text
+    form = me.get(found.group(1))
+    assert form.status_code == 200 and "What is wrong with this entry?" in form.text
+    empty = me.post(found.group(1), data={"reason": "  ", "csrf_token": csrf(form)})
+    assert empty.status_code == 400 and 'href="#reason"' in empty.text and 'id="reason-error"' in empty.text
+    assert "Under data challenge" not in me.get("/learner").text
+    sent = me.post(found.group(1), data={"reason": "I was awarded a Distinction", "csrf_token": csrf(form)},
+                   follow_redirects=True)
+    assert "Your challenge was sent" in sent.text and "Under data challenge" in sent.text
+    assert found.group(1) not in sent.text  # no second challenge of the same entry
+
+
+def test_a_bad_share_link_is_refused_beside_each_field_and_none_is_made(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    redeem(server, invite(server, world["learner"].uln))
+    me = server.client()
+    sign_in(me, LEARNER_EMAIL, LEARNER_PASSWORD)
+    page = me.get("/learner/share-links")
+    answer = me.post("/learner/share-links", data={"label": "", "days": "91", "csrf_token": csrf(page)})
+    assert answer.status_code == 400
+    assert 'href="#label"' in answer.text and 'href="#days"' in answer.text
+    assert "from 1 to 90" in answer.text and 'value="91"' in answer.text
+    assert "You have not made a share link yet" in me.get("/learner/share-links").text
+
+
+def test_an_invitation_for_a_learner_not_on_the_register_is_refused(server: LiveServer, world: dict[str, Any]) -> None:
+    client = server.client()
+    sign_in(client, "office@riverside.ac.uk")
+    form = client.get("/organisation/learners/1026893096/invite")
+    answer = client.post("/organisation/learners/1026893096/invite", data={"csrf_token": csrf(form)})
+    assert answer.status_code == 409 and "No learner on the register has the ULN 1026893096" in answer.text
