@@ -21,6 +21,8 @@ from .config import Settings
 from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
+from .services.administration import AdministrationService
+from .services.applications import ApplicationService, PasswordLinkService
 from .services.awarding import AwardingService, Mailer
 from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
@@ -73,6 +75,9 @@ class Services:
     awarding_overview: AwardingOverview
     certification: CertificationService
     users: UserService
+    applications: ApplicationService
+    password_links: PasswordLinkService
+    administration: AdministrationService
     batches: BatchService
     learners_portal: LearnerPortalService
     job_signal: InProcessSignal
@@ -122,19 +127,25 @@ def bootstrap(
 
     awarding = AwardingService(uow, clock, gateway_for, settings.removal_days)
     certificates = FpdfCertificateRenderer()
+    organisations = OrganisationService(uow, clock)
+    users = UserService(uow, clock, hasher)
+    password_links = PasswordLinkService(uow, clock, hasher, settings.public_url)
     return Services(
         settings=settings,
         uow=uow,
         clock=clock,
         register=register,
         merging=MergingService(uow, clock, duplicate_threshold),
-        organisations=OrganisationService(uow, clock),
+        organisations=organisations,
         records=records,
         achievements=achievements,
         awarding=awarding,
         awarding_overview=AwardingOverview(uow, clock, awarding),
         certification=CertificationService(uow, clock, awarding, gateway_for, certificates.render, settings.public_url),
-        users=UserService(uow, clock, hasher),
+        users=users,
+        applications=ApplicationService(uow, clock, organisations, users, password_links),
+        password_links=password_links,
+        administration=AdministrationService(uow, clock, users, password_links),
         batches=BatchService(uow, clock, register, job_signal),
         learners_portal=LearnerPortalService(uow, clock, hasher, renderer, randbelow),
         job_signal=job_signal,

@@ -169,10 +169,10 @@ def check_super_user_email(email: str, domain: str | None, field: str = "super_u
         raise InvalidField(field, "is empty", "enter the super user's own email address")
     address = check_email(email, field)
     if is_shared_mailbox(address):
-        raise InvalidField(field, f"{address} is a shared or role mailbox",
-                           "the super user's own address, used by them alone, not exams@, office@, info@ and the like")  # fmt: skip
+        raise InvalidField(field, f"the address {address} is a shared or role mailbox",
+                           "the super user's own address, used by them alone, not exams@, office@ or info@")
     if domain is not None and not is_on_domain(address, domain):
-        raise InvalidField(field, f"{address} is not on the organisation's domain {domain}",
+        raise InvalidField(field, f"the address {address} is not on the organisation's domain {domain}",
                            f"an address at {domain} or a subdomain of it")  # fmt: skip
     return address
 
@@ -194,7 +194,7 @@ def check_application(form: ApplicationForm, now: datetime) -> Application:
     signatory = checks.take(_present, form.signatory_name, "signatory_name", "the signatory's full name",
                             PERSON_LIMIT)  # fmt: skip
     signatory_role = checks.take(_present, form.signatory_role, "signatory_role",
-                                 "the signatory's role, e.g. head teacher or company director", PERSON_LIMIT)  # fmt: skip
+                                 "the signatory's role, e.g. head teacher or director", PERSON_LIMIT)
     checks.take(_agreed, form.agreed)
     super_user = checks.take(_present, form.super_user_name, "super_user_name", "the super user's full name",
                              PERSON_LIMIT)  # fmt: skip

@@ -15,6 +15,7 @@ from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
 from ..domain.qualifications import Qualification
 from ..domain.users import Role, User
+from .admin_ports import ApplicationRepository, AuditSearch, PasswordLinkRepository
 from .awarding_ports import (
     AnomalyRepository,
     AwardingLog,
@@ -438,6 +439,15 @@ class UnitOfWork(Protocol):
 
     @property
     def share_links(self) -> ShareLinkRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def password_links(self) -> PasswordLinkRepository: ...
+
+    @property
+    def audit(self) -> AuditSearch: ...
 
     def __enter__(self) -> Self: ...
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from .administration import SqlApplicationRepository, SqlAuditSearch, SqlPasswordLinkRepository
 from .awarding import (
     SqlAnomalyRepository,
     SqlAwardingLog,
@@ -69,6 +70,9 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     invitations: SqlInvitationRepository
     share_links: SqlShareLinkRepository
+    applications: SqlApplicationRepository
+    password_links: SqlPasswordLinkRepository
+    audit: SqlAuditSearch
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -105,6 +109,9 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(sql)
         self.invitations = SqlInvitationRepository(sql)
         self.share_links = SqlShareLinkRepository(sql)
+        self.applications = SqlApplicationRepository(sql)
+        self.password_links = SqlPasswordLinkRepository(sql)
+        self.audit = SqlAuditSearch(sql)
         return self
 
     def __exit__(
