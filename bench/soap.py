@@ -315,8 +315,16 @@ class ClientResult:
 
 
 def _post(connection: http.client.HTTPConnection, body: bytes, action: str) -> tuple[int, bytes]:
-    connection.request("POST", PATH, body, {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action}"'})
-    response = connection.getresponse()
+    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action}"'}
+    try:
+        connection.request("POST", PATH, body, headers)
+        response = connection.getresponse()
+    except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+        # The server closes a keep-alive connection left idle past its timeout (uvicorn: 5 s), as while the
+        # client processes wait for each other at the start: open it again, once.
+        connection.close()
+        connection.request("POST", PATH, body, headers)
+        response = connection.getresponse()
     return response.status, response.read()
 
 
