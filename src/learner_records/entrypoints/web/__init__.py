@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ...bootstrap import Services
 from ...domain import errors
-from . import admin, auth, learner, organisation, verify
+from . import admin, auth, awarding, learner, organisation, verify
 from .session import CsrfRefused, SignInNeeded, session_secret
 from .templating import page
 
@@ -34,6 +34,7 @@ def install(app: FastAPI, services: Services) -> None:
     app.include_router(learner.router)
     app.include_router(organisation.router)
     app.include_router(admin.router)
+    app.include_router(awarding.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
 
