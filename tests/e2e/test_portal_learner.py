@@ -96,7 +96,8 @@ def test_invite_redeem_read_download_share_see_who_looked_and_withdraw(
     assert "Someone with your link “for my new employer”" in looked.text
     assert "Viewed your record through a share link" in looked.text
     assert "Riverside College" in looked.text and "Gave you an invitation code" in looked.text
-    assert "Downloaded your record as a PDF" in looked.text
+    assert "Downloaded your record as a PDF" not in looked.text  # what the learner did is shown on request
+    assert "Downloaded your record as a PDF" in me.get("/learner/who-looked", params={"everything": "true"}).text
 
     page = me.get("/learner/share-links")
     link_id = re.search(r'action="/learner/share-links/(\d+)/withdraw"', page.text)

@@ -190,3 +190,23 @@ def test_a_learner_withdraws_only_their_own_links(
     with pytest.raises(NotFound):
         services.learners_portal.withdraw_share_link(me, created.link.id)
     assert services.learners_portal.share_links(me) == []
+
+
+def test_who_looked_leaves_out_what_the_learner_did_unless_asked_and_pages_by_twenty(
+    services: Services, me: Actor
+) -> None:
+    services.learners_portal.my_record(me)
+    _, token = services.learners_portal.create_share_link(me, "for my new employer", 30)
+    for _ in range(20):
+        services.learners_portal.view_shared(token)
+    others = services.learners_portal.who_looked(me)
+    # 20 link views, the invitation, the achievement, the registration; not the learner's own doings
+    assert (others.total, others.page_count, len(others.records)) == (23, 2, 20)
+    assert {r.action for r in others.records} == {"share_link_viewed"}
+    last = services.learners_portal.who_looked(me, 2)
+    assert [(r.action, r.organisation_name) for r in last.records] == [
+        ("invitation_issued", "Riverside College"), ("submit_achievement", "Northgate Awards"),
+        ("register", "Riverside College")]  # fmt: skip
+    everything = services.learners_portal.who_looked(me, 1, include_own=True)
+    assert everything.total == 26  # and the account set up, the record read and the link made
+    assert services.records.my_access_history(me).total == everything.total

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
+from ..domain.codes import ResponseCode
 from ..domain.errors import Conflict, InsufficientAccess, InvalidField, NotFound
 from ..domain.learner import Learner, validate_uln
 from ..domain.plr import LearningEvent, check_reason, visible_events
@@ -42,6 +43,7 @@ from .ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from .records import AUDIT_PAGE_SIZE, AuditPage
 from .register import resolve_master
 
 _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -203,6 +205,19 @@ class LearnerPortalService:
             self._log(uow, None, actor.user_name, "challenge_raised", event.uln)
             uow.commit()
         return challenge
+
+    def who_looked(self, actor: Actor, page: int = 1, include_own: bool = False) -> AuditPage:
+        """Who found, read or changed the learner's record, and when, newest first, a page at a time; what the
+        learner did themselves only with `include_own` (else their own visits would bury everyone else's)."""
+        page = max(page, 1)
+        offset = (page - 1) * AUDIT_PAGE_SIZE
+        with self._uow() as uow:
+            ulns = self._ulns(self._own(uow, actor))
+            if include_own:
+                records, total = uow.access_history.for_ulns(ulns, offset, AUDIT_PAGE_SIZE)
+            else:
+                records, total = uow.learner_history.by_others(ulns, actor.user_name, offset, AUDIT_PAGE_SIZE)
+        return AuditPage(ResponseCode.EXACT_MATCH, tuple(records), page, AUDIT_PAGE_SIZE, total)
 
     # Share links
 

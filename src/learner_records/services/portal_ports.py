@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..domain.sharing import Invitation, ShareLink
+
+if TYPE_CHECKING:  # ports imports this module
+    from .ports import AccessRecord
 
 
 class InvitationRepository(Protocol):
@@ -31,4 +34,13 @@ class ShareLinkRepository(Protocol):
 
     def withdraw(self, link_id: int, now: datetime) -> bool:
         """False when the link was withdrawn already."""
+        ...
+
+
+class LearnerHistory(Protocol):
+    def by_others(
+        self, ulns: list[str], learner_user_name: str, offset: int, limit: int
+    ) -> tuple[list[AccessRecord], int]:
+        """One page of who read or changed these learners, newest first, leaving out what the learner did
+        themselves (signed in as `learner_user_name`, with no organisation); and the total."""
         ...

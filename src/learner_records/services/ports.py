@@ -24,7 +24,7 @@ from .awarding_ports import (
     Outbox,
     RegistrationRepository,
 )
-from .portal_ports import InvitationRepository, ShareLinkRepository
+from .portal_ports import InvitationRepository, LearnerHistory, ShareLinkRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +439,9 @@ class UnitOfWork(Protocol):
 
     @property
     def share_links(self) -> ShareLinkRepository: ...
+
+    @property
+    def learner_history(self) -> LearnerHistory: ...
 
     @property
     def applications(self) -> ApplicationRepository: ...

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.sharing import Invitation, ShareLink
+from ...services.ports import AccessRecord
 from .raw import RawSql, as_datetime
 
 _INVITATION = "SELECT id, uln, organisation_id, created_by, created_at, expires_at, used_at FROM learner_invitation"
@@ -89,3 +90,23 @@ class SqlShareLinkRepository:
             (self._raw.timestamp(now), link_id),
         )
         return changed == 1
+
+
+class SqlLearnerHistory:
+    def __init__(self, sql: RawSql) -> None:
+        self._raw = sql
+
+    def by_others(
+        self, ulns: list[str], learner_user_name: str, offset: int, limit: int
+    ) -> tuple[list[AccessRecord], int]:
+        where = ("a.uln IN (SELECT value FROM json_each(?))"
+                 " AND NOT (a.organisation_id IS NULL AND a.user_name = ?)")  # fmt: skip
+        wanted = (self._raw.array(ulns), learner_user_name)
+        total = self._raw.first(f"SELECT count(*) FROM access_log a WHERE {where}", wanted)
+        rows = self._raw.rows(
+            "SELECT a.at, a.action, o.name, a.user_name FROM access_log a LEFT JOIN organisation o"
+            f" ON o.id = a.organisation_id WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*wanted, limit, offset),
+        )
+        records = [AccessRecord(as_datetime(at), action, org, user) for at, action, org, user in rows]
+        return records, int(total[0] if total else 0)

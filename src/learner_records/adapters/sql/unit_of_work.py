@@ -21,7 +21,7 @@ from .batches import SqlBatchJobRepository
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
-from .portal import SqlInvitationRepository, SqlShareLinkRepository
+from .portal import SqlInvitationRepository, SqlLearnerHistory, SqlShareLinkRepository
 from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
 from .users import SqlUserRepository
@@ -70,6 +70,7 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     invitations: SqlInvitationRepository
     share_links: SqlShareLinkRepository
+    learner_history: SqlLearnerHistory
     applications: SqlApplicationRepository
     password_links: SqlPasswordLinkRepository
     audit: SqlAuditSearch
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(sql)
         self.invitations = SqlInvitationRepository(sql)
         self.share_links = SqlShareLinkRepository(sql)
+        self.learner_history = SqlLearnerHistory(sql)
         self.applications = SqlApplicationRepository(sql)
         self.password_links = SqlPasswordLinkRepository(sql)
         self.audit = SqlAuditSearch(sql)

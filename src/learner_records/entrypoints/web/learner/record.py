@@ -13,7 +13,7 @@ from ....domain.users import Permission
 from ..access import current_user, route
 from ..session import check_csrf
 from ..templating import field_errors, page
-from .pages import portal, services, set_notice, take_notice, what, who
+from .pages import portal, set_notice, take_notice, what, who
 
 router = APIRouter()
 
@@ -65,8 +65,10 @@ def challenge(
 
 
 @route(router, "GET", "/learner/who-looked", Permission.OWN_RECORD)
-def who_looked(request: Request, page_number: Annotated[int, Query(alias="page")] = 1) -> HTMLResponse:
-    page_number = max(page_number, 1)
-    history = services(request).records.my_access_history(current_user(request).actor(), page_number)
+def who_looked(
+    request: Request, page_number: Annotated[int, Query(alias="page")] = 1, everything: bool = False
+) -> HTMLResponse:
+    history = portal(request).who_looked(current_user(request).actor(), page_number, include_own=everything)
     rows = [{"at": r.at, "who": who(r), "what": what(r.action)} for r in history.records]
-    return page(request, "learner/who_looked.html", title="Who looked at your record", rows=rows, history=history)
+    return page(request, "learner/who_looked.html", title="Who looked at your record", rows=rows, history=history,
+                everything=everything)  # fmt: skip
