@@ -137,7 +137,10 @@ def test_bad_details_are_named_beside_each_field_and_keep_what_was_typed(
     assert answer.status_code == 400
     for field in ("code", "email", "password"):
         assert f'href="#{field}"' in answer.text and f'id="{field}-error"' in answer.text
-    assert 'value="not-an-email"' in answer.text
+    assert 'value="not-an-email"' in answer.text and "is not an email address" in answer.text
+    empty = redeem(server, "", "", "")
+    assert "Enter your invitation code" in empty.text and "Enter your email address" in empty.text
+    assert "Create a password (at least 8 characters" in empty.text
     unknown = redeem(server, "ACDE-FGHJ-KMNP")
     assert "This invitation code is not known" in unknown.text
 

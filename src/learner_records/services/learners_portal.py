@@ -132,8 +132,14 @@ class LearnerPortalService:
         email that has an account, is refused and nothing is written."""
         checks = FieldChecks()
         typed = checks.take(check_code, code)
-        address = checks.take(check_email, email)
-        checks.take(check_password, password)
+        address = checks.take(check_email, email) if email.strip() else None
+        if not email.strip():
+            checks.add(InvalidField("email", "Enter your email address", "you will sign in with it"))
+        if password:
+            checks.take(check_password, password)
+        else:
+            checks.add(InvalidField("password", "Create a password",
+                                    "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol"))
         checks.done()
         assert typed is not None and address is not None
         password_hash = self._hasher.hash(password)

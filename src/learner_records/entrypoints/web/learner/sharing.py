@@ -47,7 +47,7 @@ def create_share_link(
         return _links_page(request, field_errors(problems), label, days, 400)
     address = f"{services(request).settings.public_url.rstrip('/')}/share/{token}"
     request.session[_NEW_LINK] = {"label": created.link.label, "url": address,
-                                  "expires": f"{created.link.expires_at:%d %B %Y at %H:%M}"}  # fmt: skip
+                                  "expires": f"{created.link.expires_at:%-d %B %Y at %H:%M}"}  # fmt: skip
     return RedirectResponse("/learner/share-links", status_code=303)
 
 
