@@ -115,6 +115,8 @@ def seed(app: Services, me: Actor, learners: int = LEARNER_COUNT) -> Seeded:
         if email in passwords:
             extra = f", ULN {named[0].uln}" if role is Role.LEARNER else ""
             lines.append(f"{name}, {role.label.lower()}{extra}\n  email {email}\n  password {passwords[email]}\n")
+    if awarding is not None:
+        lines.append(f"A certificate anyone may check (no sign-in): /verify/{awarding.certificates[-1]}\n")
     return Seeded("".join(lines), passwords, named_new, crowd_new, events, awarding)
 
 
