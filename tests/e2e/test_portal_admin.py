@@ -124,6 +124,8 @@ def test_duplicates_are_merged_and_unmerged_from_the_pages(server: LiveServer, a
     office = signed_in(server, "ada@register.example")
     page = office.get("/admin/duplicates")
     assert "Katherine" in page.text and "Kate" in page.text and "Why they look alike" in page.text
+    seen = office.get("/admin/access-log", params={"action": "duplicate_scan"})  # showing them is a read
+    assert kate.uln in seen.text and katy.uln in seen.text
     first, second = sorted((kate.uln, katy.uln))
     missing = post(office, "/admin/duplicates/merge", first_uln=first, second_uln=second)
     assert missing.status_code == 400 and f'href="#master-{first}-{second}"' in missing.text
@@ -148,7 +150,8 @@ def test_the_access_log_is_filtered_and_organisations_list_their_users(server: L
     by_uln = office.get("/admin/access-log", params={"uln": learner.uln})
     assert by_uln.status_code == 200 and "clerk@school" in by_uln.text and ">register<" in by_uln.text
     assert "school organisation" in by_uln.text
-    nobody = office.get("/admin/access-log", params={"user": "someone-else", "start": "2026-11-02", "end": "2026-11-02"})
+    nobody = office.get("/admin/access-log", params={"user": "someone-else", "start": "2026-11-02",
+                                                     "end": "2026-11-02"})
     assert "Nothing in the log matches" in nobody.text
     bad = office.get("/admin/access-log", params={"uln": "123", "start": "soon"})
     assert bad.status_code == 400 and 'href="#uln"' in bad.text and 'href="#start"' in bad.text

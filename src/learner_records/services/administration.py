@@ -115,6 +115,8 @@ class AdministrationService:
         if role not in allowed:
             raise InvalidField("role", "is not chosen", ", ".join(r.label.lower() for r in allowed.values()))
         chosen = allowed[role]
+        if chosen is Role.CENTRE_USER and not centres:
+            raise InvalidField("role", "a centre user needs a centre", "the organisation has no centres yet")
         if chosen is Role.CENTRE_USER and centre_id not in {c.id for c in centres}:
             raise InvalidField("centre", "is not chosen", "a centre user works at one of the organisation's centres")
         user = self._users.create(by, email, name, chosen, organisation.id,

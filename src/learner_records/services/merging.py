@@ -91,7 +91,13 @@ class MergingService:
         actor.require(Operation.DUPLICATE_SCAN)
         pairs = [pair for pair in self.iter_scored_pairs() if matching.is_probable_duplicate(pair, self._threshold)]
         pairs.sort(key=lambda pair: -pair.score)
-        return pairs[:limit] if limit is not None else pairs
+        shown = pairs[:limit] if limit is not None else pairs
+        with self._uow() as uow:  # the pairs show the learners' details: each shown is a read, in the access log
+            now = self._clock.now()
+            uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "duplicate_scan", uln)
+                                   for pair in shown for uln in (pair.first.uln, pair.second.uln)])  # fmt: skip
+            uow.commit()
+        return shown
 
     def iter_scored_pairs(self) -> Iterator[matching.DuplicatePair]:
         """Every candidate pair from the blocking keys, scored. Records are read once, pairs streamed in batches."""
