@@ -31,9 +31,10 @@ from .services.gateway import LrsGateway
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
-from .services.ports import Clock, PasswordHasher, PlrRenderer, UnitOfWorkFactory
+from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
 from .services.records import RecordsService
 from .services.register import RegisterService
+from .services.user_ports import PasswordHasher
 from .services.users import UserService
 
 

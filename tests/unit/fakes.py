@@ -12,7 +12,8 @@ from learner_records.domain.access import OrganisationKind
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import RegisterRecord
 from learner_records.domain.names import blocking_keys, normalise_name, normalise_postcode
-from learner_records.services.ports import AccessEntry, BatchJob, BatchRowResult, MergeEvent, Organisation, StoredApiKey
+from learner_records.services.batch_ports import BatchJob, BatchRowResult
+from learner_records.services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
 from learner_records.services.register import to_record
 
 

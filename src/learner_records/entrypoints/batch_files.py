@@ -24,7 +24,7 @@ from ..domain.batches import (
     parse_file_header,
 )
 from ..domain.errors import InvalidField
-from ..services.ports import BatchJob, BatchRowResult
+from ..services.batch_ports import BatchJob, BatchRowResult
 
 PAGE = 1000  # output rows read a query: the heap holds one page, whatever the file size
 

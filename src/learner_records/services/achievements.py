@@ -28,16 +28,8 @@ from ..domain.plr import (
     parse_achievement,
 )
 from ..domain.qualifications import Qualification
-from .ports import (
-    AccessEntry,
-    AchievementJob,
-    AchievementKey,
-    Clock,
-    JobRow,
-    JobSignal,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from .batch_ports import JobSignal
+from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
 CHUNK = 500
 LEASE = timedelta(minutes=5)

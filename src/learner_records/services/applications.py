@@ -21,7 +21,8 @@ from ..domain.applications import Application, ApplicationForm, ApplicationStatu
 from ..domain.errors import Conflict, InvalidField, NotFound
 from ..domain.users import Permission, User, check_password
 from .organisations import OrganisationService
-from .ports import Clock, Organisation, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from .ports import Clock, Organisation, UnitOfWork, UnitOfWorkFactory
+from .user_ports import PasswordHasher
 from .users import UserService, may_manage
 
 LINK_LIFETIME = timedelta(days=7)

@@ -25,7 +25,8 @@ from ..domain.batches import (
 from ..domain.codes import ResponseCode
 from ..domain.errors import DuplicateLearner
 from ..domain.matching import VerificationQuery
-from .ports import BatchJob, BatchRowResult, UnitOfWork
+from .batch_ports import BatchJob, BatchRowResult
+from .ports import UnitOfWork
 from .register import RegisterCore, Verification
 
 Rows = Sequence[tuple[int, dict[str, str]]]

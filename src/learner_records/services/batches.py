@@ -30,8 +30,9 @@ from ..domain.batches import (
 )
 from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorrect, UnknownJob
 from ..domain.plr import JobStatus
+from .batch_ports import BatchJob, BatchRowResult, JobSignal
 from .batch_rows import ChunkWork
-from .ports import AccessEntry, BatchJob, BatchRowResult, Clock, JobSignal, UnitOfWorkFactory
+from .ports import AccessEntry, Clock, UnitOfWorkFactory
 from .register import RegisterCore, RegisterService
 
 __all__ = ["BatchJob", "BatchRowResult", "BatchService"]

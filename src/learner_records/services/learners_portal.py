@@ -37,14 +37,13 @@ from .ports import (
     AccessEntry,
     Clock,
     DataChallenge,
-    NewUser,
-    PasswordHasher,
     PlrRenderer,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from .records import AUDIT_PAGE_SIZE, AuditPage
 from .register import resolve_master
+from .user_ports import NewUser, PasswordHasher
 
 _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TOKEN_LENGTH = 32  # 192 random bits, URL-safe

@@ -9,12 +9,10 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from ..domain.access import OrganisationKind
-from ..domain.batches import BatchKind, VerificationOutcome
 from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
 from ..domain.qualifications import Qualification
-from ..domain.users import Role, User
 from .admin_ports import ApplicationRepository, AuditSearch, PasswordLinkRepository
 from .awarding_ports import (
     AnomalyRepository,
@@ -24,7 +22,9 @@ from .awarding_ports import (
     Outbox,
     RegistrationRepository,
 )
+from .batch_ports import BatchJobRepository
 from .portal_ports import InvitationRepository, LearnerHistory, ShareLinkRepository
+from .user_ports import UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,82 +237,6 @@ class AchievementJobRepository(Protocol):
     def error_rows(self, job_id: int) -> list[JobRow]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class BatchJob:
-    """A learner batch job (registration or verification) and its progress."""
-
-    id: int
-    kind: BatchKind
-    organisation_id: int
-    user_name: str
-    job_type: str | None  # FUL or CHK for registration, None for verification
-    channel: str  # web_service or file
-    file_name: str | None
-    email_address: str | None
-    status: str  # domain.plr.JobStatus values
-    submitted_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    number_of_records: int
-    counters: dict[str, int]
-    next_row: int = 1  # rows before it are done: a worker resumes here
-    file_version: str | None = None  # 2A or 3A, for files
-    file_title: str | None = None  # the free-text name on a file's line 1
-    failure_reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchRowResult:
-    row_number: int
-    sent: dict[str, str]  # the row as sent, keyed by protocol element names
-    return_code: str
-    uln: str | None = None  # the new or found ULN; for verification the register's
-    possible_ulns: tuple[str, ...] = ()
-    message: str | None = None
-    verification: VerificationOutcome | None = None
-
-
-class BatchJobRepository(Protocol):
-    def create(self, job: BatchJob) -> int: ...
-
-    def add_rows(self, job_id: int, rows: Sequence[tuple[int, dict[str, str]]]) -> None: ...
-
-    def set_count(self, job_id: int, number_of_records: int) -> None: ...
-
-    def get(self, job_id: int) -> BatchJob | None: ...
-
-    def for_organisation(self, organisation_id: int, limit: int) -> list[BatchJob]:
-        """The organisation's latest `limit` jobs, newest first."""
-        ...
-
-    def claim(self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None) -> BatchJob | None:
-        """Take a waiting job, or one whose worker's lease ran out, for the worker holding `token`."""
-        ...
-
-    def hold(self, job_id: int, token: str, next_row: int, lease_until: datetime) -> bool:
-        """Extend the lease if `token` still holds the job at `next_row`; False when another worker took it over.
-        Called first in a chunk's transaction, so that on PostgreSQL it also locks the job until the commit."""
-        ...
-
-    def pending(self, job_id: int, start: int, limit: int) -> list[tuple[int, dict[str, str]]]:
-        """Rows from `start` on, as sent, in order."""
-        ...
-
-    def record(self, job: BatchJob, results: Sequence[BatchRowResult], lease_until: datetime | None) -> None:
-        """Store the rows' outcomes and the job's progress (next_row, counters, status, times) together."""
-        ...
-
-    def results(self, job_id: int, offset: int, limit: int) -> list[BatchRowResult]:
-        """Done rows in row order, `limit` from the `offset`-th."""
-        ...
-
-
-class JobSignal(Protocol):
-    def notify(self) -> None:
-        """Tell the workers a job is waiting."""
-        ...
-
-
 class DataChallengeRepository(Protocol):
     def add(self, challenge: DataChallenge) -> int: ...
 
@@ -341,45 +265,6 @@ class AccessHistory(Protocol):
     def for_ulns(self, ulns: Sequence[str], offset: int, limit: int) -> tuple[list[AccessRecord], int]:
         """One page of who read or changed these learners, newest first, and the total."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class NewUser:
-    email: str
-    name: str
-    role: Role
-    organisation_id: int | None
-    centre_id: int | None = None
-    uln: str | None = None
-    password_hash: str | None = None
-
-
-class UserRepository(Protocol):
-    def add(self, new: NewUser, now: datetime) -> User: ...
-
-    def get(self, user_id: int) -> User | None: ...
-
-    def by_email(self, email: str) -> tuple[User, str | None] | None:
-        """The account and its password hash (None until one is set)."""
-        ...
-
-    def for_organisation(self, organisation_id: int | None) -> list[User]:
-        """An organisation's people; None: everyone."""
-        ...
-
-    def for_uln(self, uln: str) -> User | None: ...
-
-    def record_sign_in(self, user_id: int, failed_sign_ins: int, locked_at: datetime | None) -> None: ...
-
-    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
-
-    def set_active(self, user_id: int, active: bool) -> None: ...
-
-
-class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-
-    def verify(self, password_hash: str, password: str) -> bool: ...
 
 
 class UnitOfWork(Protocol):

@@ -20,7 +20,8 @@ from ..domain.users import (
     check_email,
     check_password,
 )
-from .ports import Clock, NewUser, PasswordHasher, UnitOfWorkFactory
+from .ports import Clock, UnitOfWorkFactory
+from .user_ports import NewUser, PasswordHasher
 
 NAME_LIMIT = 120
 

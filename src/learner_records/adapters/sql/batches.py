@@ -9,7 +9,7 @@ from typing import Any
 
 from ...domain.batches import BatchKind, RegisterValues, VerificationOutcome
 from ...domain.codes import FailureFlag, VerificationCode
-from ...services.ports import BatchJob, BatchRowResult
+from ...services.batch_ports import BatchJob, BatchRowResult
 from .raw import RawSql, as_datetime
 
 _JOB_COLUMNS = ("id", "kind", "organisation_id", "user_name", "job_type", "channel", "file_name", "email_address",

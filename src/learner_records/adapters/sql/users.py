@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.users import Role, User
-from ...services.ports import NewUser
+from ...services.user_ports import NewUser
 from .raw import RawSql, as_datetime
 
 _USER = ("SELECT id, email, name, role, organisation_id, created_at, centre_id, uln, failed_sign_ins, locked_at,"

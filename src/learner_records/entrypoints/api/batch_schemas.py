@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from ...services.ports import BatchJob, BatchRowResult
+from ...services.batch_ports import BatchJob, BatchRowResult
 
 
 class BatchJobOut(BaseModel):

@@ -18,7 +18,7 @@ from ...domain.access import Actor
 from ...domain.batches import BatchKind
 from ...domain.errors import InvalidField
 from ...domain.plr import JobStatus
-from ...services.ports import BatchJob, BatchRowResult
+from ...services.batch_ports import BatchJob, BatchRowResult
 from ..batch_files import output_lines, read_batch_file, write_output
 from .context import operator, services
 from .errors import reporting

@@ -8,7 +8,7 @@ from ...domain.access import Actor
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField
 from ...domain.plr import JobStatus
-from ...services.batches import BatchJob, BatchRowResult
+from ...services.batch_ports import BatchJob, BatchRowResult
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
 from .messages import miap_datetime, verified_learner
