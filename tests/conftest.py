@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from learner_records.adapters.passwords import Argon2Hasher
 from learner_records.adapters.sql.migrate import upgrade
 from learner_records.bootstrap import Services, bootstrap
 from learner_records.config import Settings
@@ -92,9 +94,14 @@ def clock() -> MovableClock:
     return MovableClock()
 
 
+# Real argon2, with the cheapest parameters: the suite signs people in hundreds of times, and the production
+# cost (64 MiB, 3 passes) would spend minutes of it hashing. What is tested (hash, verify, lockout) is the same.
+TEST_HASHER = Argon2Hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def services(database_url: str, clock: MovableClock) -> Iterator[Services]:
-    built = bootstrap(Settings(database_url=database_url), clock=clock)
+    built = bootstrap(Settings(database_url=database_url), clock=clock, hasher=TEST_HASHER)
     yield built
     if built.engine is not None:
         built.engine.dispose()
