@@ -78,7 +78,8 @@ def add(request: Request, form: FormData) -> Response:
             errors = {"email": "Someone has an account with this email address already"}
     if errors:
         return _new_page(request, 400, values=values, errors=errors)
-    notify(request, f"{values['name']} was added as a {roles[values['role']].label.lower()}")
+    role = roles[values["role"]].label.lower()
+    notify(request, f"{values['name']} was added as {'an' if role[0] in 'aeiou' else 'a'} {role}")
     return RedirectResponse("/organisation/users", status_code=303)
 
 
