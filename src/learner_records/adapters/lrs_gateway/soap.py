@@ -33,6 +33,7 @@ from ...domain.codes import ErrorCode, FailureFlag, ResponseCode, VerificationCo
 from ...domain.learner import PROTOCOL_NAMES, LearnerDetails
 from ...domain.matching import Demographics, RegisterRecord, VerificationQuery, VerificationResult
 from ...domain.plr import SUCCESSFUL_FINAL, SUCCESSFUL_PROVISIONAL, Outcome
+from ...lrs_contract import protocol_text
 from ...services.gateway import GatewayEvent, GatewayJob, GatewayMatch, GatewayPlr, GatewayVerification
 from ...services.ports import Clock
 from . import soap_client
@@ -87,7 +88,7 @@ class SoapGateway:
         if not uln_rules.is_valid(query.uln):
             return GatewayVerification(query, matching.verify(query, None, linked=False), None)
         sent = {"ULN": query.uln, "FamilyName": query.family_name, "GivenName": query.given_name,
-                "DateOfBirth": _text(query.date_of_birth), "Gender": _text(query.gender)}  # fmt: skip
+                "DateOfBirth": protocol_text(query.date_of_birth), "Gender": protocol_text(query.gender)}  # fmt: skip
         # zeep hands back a response's only child (VerifiedLearner here, the *Result of R9 and ExternalService)
         answer = call(learners.verifyLearner, **self._miap(), LearnerToVerify=sent)
         _raise_refusal(answer.ResponseCode)
@@ -135,7 +136,7 @@ class SoapGateway:
     def register(self, details: LearnerDetails) -> str:
         learners = soap_client.service("LearnerService", self._url)
         values = details.as_dict()
-        sent = {element: _text(values[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
+        sent = {element: protocol_text(values[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
         answer = call(learners.registerSingleLearner, **self._miap(),
                       Learner={element: value for element, value in sent.items() if value is not None})  # fmt: skip
         _raise_refusal(answer.ResponseCode)
@@ -190,7 +191,7 @@ class SoapGateway:
         answer = call(
             r9.GetLearnerLearningEvents, invokingOrganisation=invoking, userType="ORG", vendorID=VENDOR_ID,
             language="ENG", uln=query.uln, givenName=query.given_name, familyName=query.family_name,
-            dateOfBirth=_text(query.date_of_birth), gender=_text(query.gender), getType="FULL",
+            dateOfBirth=protocol_text(query.date_of_birth), gender=protocol_text(query.gender), getType="FULL",
         )  # fmt: skip
         _raise_refusal(answer.ResponseCode)
         record = answer.LearnerRecord
@@ -206,17 +207,6 @@ def _raise_refusal(code: str | None) -> None:
     error = refusal(code)
     if error is not None:
         raise error
-
-
-def _text(value: object) -> str | None:
-    """A value as the protocol's text: dates as yyyy-mm-dd, codes as their digits."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(int(value))
-    return str(value)
 
 
 def _verified_record(answer: Any) -> RegisterRecord:
@@ -262,7 +252,7 @@ def _achievement(row: Mapping[str, object], today: date) -> dict[str, object]:
             else:
                 continue
         if element in _DATE_TIMES:
-            text = _text(value) or ""
+            text = protocol_text(value) or ""
             value = text if "T" in text else f"{text}T00:00:00"
         sent[element] = value
     return sent

@@ -14,10 +14,11 @@ from ...domain.errors import InvalidField
 from ...domain.learner import PROTOCOL_NAMES, Learner, parse_details, validate_uln
 from ...domain.names import normalise_postcode
 from ...domain.queries import demographics, verification_query
+from ...lrs_contract import protocol_text as plain
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
 from .learner_batches import BATCH_HANDLERS
-from .messages import find_type, miap_datetime, plain, uln_lookup, verified_learner
+from .messages import find_type, miap_datetime, uln_lookup, verified_learner
 from .xml import Message
 
 ATTRIBUTES = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}

@@ -10,6 +10,7 @@ from ...domain.checks import FieldChecks
 from ...domain.codes import FailureFlag
 from ...domain.errors import InvalidField
 from ...domain.learner import check_name, validate_uln
+from ...lrs_contract import protocol_text as plain
 from .xml import Message
 
 FIND_TYPES = ("FUL", "CHK")
@@ -33,17 +34,6 @@ class RegisterValues(Protocol):
 def miap_datetime(value: datetime | None) -> str | None:
     """MIAPDateTime: yyyy-MM-dd HH:mm:ss."""
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def plain(value: Any) -> str | None:
-    """A value as the xs:string the contract carries it in: dates ISO, codes as their numbers."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(int(value))
-    return str(value)
 
 
 def verified_learner(
