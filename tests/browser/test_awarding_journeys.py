@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from learner_records.domain.access import Actor, OrganisationKind
+from learner_records.domain.access import Actor
 from learner_records.domain.matching import VerificationQuery
-from learner_records.domain.users import Role
-from tests.e2e.test_portal_awarding import QUALIFICATION, REFERENCE, Awarding
-from tests.factories import details
+from tests.e2e.test_portal_awarding import REFERENCE, Awarding, awarding_world
 
 from .conftest import LiveServer, check_accessibility, sign_in
 
@@ -32,22 +30,7 @@ CENTRE_USER = "exams@riverside.test"
 
 @pytest.fixture
 def world(server: LiveServer, operator: Actor) -> Awarding:
-    services = server.services
-    services.records.import_catalogue(operator, [QUALIFICATION])
-    body = services.organisations.create(operator, "10090001", "Northgate Awards",
-                                         OrganisationKind.AWARDING_ORGANISATION).organisation  # fmt: skip
-    college = services.organisations.create(operator, "10012345", "Riverside College",
-                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
-    ao = Actor(body.kind, AWARDING_USER, body.id, body.ukprn)
-    school = Actor(college.kind, "office@riverside.test", college.id, college.ukprn)
-    own = services.awarding.add_centre(ao, "C001", "Riverside College")
-    other = services.awarding.add_centre(ao, "C002", "Hilltop Academy")
-    for centre in (own, other):
-        services.awarding.offer(ao, centre.id, [REFERENCE])
-    learner = services.register.register(school, details(family_name="Smith-Jones", given_name="Katherine"))
-    services.users.create(None, AWARDING_USER, "Rita Shah", Role.AWARDING_BODY_USER, body.id, PASSWORD)
-    services.users.create(None, CENTRE_USER, "Colm Byrne", Role.CENTRE_USER, body.id, PASSWORD, centre_id=own.id)
-    return Awarding(server, ao, school, own, other, learner.uln)
+    return awarding_world(server, operator)
 
 
 def _menu(page: Page) -> Locator:

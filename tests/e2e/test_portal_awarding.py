@@ -67,6 +67,11 @@ class Awarding:
 
 @pytest.fixture
 def world(server: LiveServer, operator: Actor) -> Awarding:
+    return awarding_world(server, operator)
+
+
+def awarding_world(server: LiveServer, operator: Actor) -> Awarding:
+    """Northgate Awards with two centres offering the qualification, its two people, and a learner."""
     services = server.services
     services.records.import_catalogue(operator, [QUALIFICATION])
     body = services.organisations.create(operator, "10090001", "Northgate Awards",
