@@ -204,3 +204,11 @@ def test_the_service_works_a_job_on_the_fake_store_and_logs_each_disclosure() ->
     assert [(e.action, e.uln) for e in uow.access_log.entries] == [("batch_register", results[0].uln),
                                                                    ("batch_find", results[0].uln)]  # fmt: skip
     assert service.run_pending() == []
+
+
+def test_polling_answers_incomplete_until_the_job_is_done_then_successful_or_failed() -> None:
+    from learner_records.domain.batches import is_finished, poll_code
+
+    assert [poll_code(s).value for s in ("Waiting", "InProgress", "Successful", "Failed")] == [
+        "WSRC0008", "WSRC0008", "WSRC0009", "WSRC0010"]  # fmt: skip
+    assert [is_finished(s) for s in ("Waiting", "InProgress", "Successful", "Failed")] == [False, False, True, True]

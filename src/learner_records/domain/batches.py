@@ -41,6 +41,7 @@ from .codes import FailureFlag, ResponseCode, VerificationCode
 from .errors import InvalidField, InvalidFields
 from .learner import PROTOCOL_NAMES, LearnerDetails, check_age, parse_details, validate_uln
 from .matching import Demographics, VerificationQuery
+from .plr import JobStatus
 from .queries import verification_query
 
 
@@ -375,3 +376,18 @@ def parse_verification_row(row: Mapping[str, str | None]) -> VerificationQuery |
     if problems:
         return Rejected(INVALID_ROW, "; ".join(str(problem) for problem in problems))
     return query
+
+
+_FINISHED = frozenset({JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value})
+
+
+def is_finished(status: str) -> bool:
+    """A job that no worker will touch again: its output is final."""
+    return status in _FINISHED
+
+
+def poll_code(status: str) -> ResponseCode:
+    """What polling a job answers: WSRC0008 while it waits or runs, WSRC0009 once done, else WSRC0010 (failed)."""
+    if status in (JobStatus.WAITING.value, JobStatus.IN_PROGRESS.value):
+        return ResponseCode.BATCH_INCOMPLETE
+    return ResponseCode.BATCH_SUCCESSFUL if status == JobStatus.SUCCESSFUL.value else ResponseCode.BATCH_FAILED

@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ...domain.access import Actor
-from ...domain.batches import BatchKind
+from ...domain.batches import BatchKind, is_finished
 from ...domain.errors import InvalidField
 from ...domain.plr import JobStatus
 from ...services.batch_ports import BatchJob, BatchRowResult
@@ -26,7 +26,6 @@ from .output import console
 
 Ukprn = Annotated[str, typer.Option("--ukprn", help="UKPRN of the organisation submitting (as on line 1)")]
 User = Annotated[str | None, typer.Option("--user", help="The person acting, for the access log")]
-_FINAL = (JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value)
 _LABELS = {"new": "new ULNs", "exists": "found", "possible_match": "possible matches (exceptions)",
            "not_found": "not found", "rejected": "rejected"}  # fmt: skip
 
@@ -57,7 +56,7 @@ def _work(actor: Actor, job: BatchJob) -> BatchJob:
         task = bar.add_task(f"job {job.id}", total=job.number_of_records)
         finished = batches.process(job.id, lambda done, _: bar.update(task, completed=done))
         current = finished or batches.job(actor, job.id)
-        while current.status not in _FINAL:  # a server's worker claimed it first (or resumes it): follow it
+        while not is_finished(current.status):  # a server's worker claimed it first (or resumes it): follow it
             time.sleep(0.5)
             current = batches.job(actor, job.id)
             bar.update(task, completed=min(current.next_row - 1, current.number_of_records))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.access import Actor
+from ...domain.batches import is_finished, poll_code
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField
-from ...domain.plr import JobStatus
 from ...services.batch_ports import BatchJob, BatchRowResult
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
@@ -15,11 +15,6 @@ from .messages import miap_datetime, verified_learner
 from .xml import Message
 
 OUTPUT_LIMIT = {"registration": 200, "verification": 5000}  # Learner 0..200, VerifiedLearner 0..5000
-_STATUS_CODE = {
-    JobStatus.WAITING.value: ResponseCode.BATCH_INCOMPLETE,
-    JobStatus.IN_PROGRESS.value: ResponseCode.BATCH_INCOMPLETE,
-    JobStatus.SUCCESSFUL.value: ResponseCode.BATCH_SUCCESSFUL,
-}
 
 
 def _count(value: Any) -> int:
@@ -71,12 +66,7 @@ def _polled_job(call: SoapCall) -> tuple[Actor, BatchJob, Message]:
     job_id = _job_id(call.message.get("JobID"))
     call.services.organisations.record_call(actor, call.operation.name)
     job = call.services.batches.job(actor, job_id)
-    code = _STATUS_CODE.get(job.status, ResponseCode.BATCH_FAILED).value
-    return actor, job, {"ResponseCode": code, "JobStatus": job.status}
-
-
-def _finished(job: BatchJob) -> bool:
-    return job.status in (JobStatus.SUCCESSFUL.value, JobStatus.FAILED.value)
+    return actor, job, {"ResponseCode": poll_code(job.status).value, "JobStatus": job.status}
 
 
 def _registration_output(call: SoapCall) -> Message:
@@ -91,7 +81,7 @@ def _registration_output(call: SoapCall) -> Message:
         "JobStartedDateTime": miap_datetime(job.started_at),
         "JobFinishedDateTime": miap_datetime(job.finished_at),
     })
-    if _finished(job):
+    if is_finished(job.status):
         rows = call.services.batches.results(actor, job.id, 0, OUTPUT_LIMIT["registration"])
         answer["Learner"] = [_output_learner(row) for row in rows]
     return answer
@@ -104,7 +94,7 @@ def _output_learner(row: BatchRowResult) -> Message:
 def _verification_output(call: SoapCall) -> Message:
     actor, job, answer = _polled_job(call)
     answer.update(JobStartedDateTime=miap_datetime(job.started_at), JobFinishedDateTime=miap_datetime(job.finished_at))
-    if _finished(job):
+    if is_finished(job.status):
         rows = call.services.batches.results(actor, job.id, 0, OUTPUT_LIMIT["verification"])
         answer["VerifiedLearner"] = [_verified_learner(row) for row in rows]
     return answer
