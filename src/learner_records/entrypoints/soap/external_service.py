@@ -6,7 +6,7 @@ from typing import Any
 
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField, NotFound, UnknownJob
-from ...domain.plr import percentage_successful
+from ...domain.plr import Outcome, percentage_successful
 from ...services.ports import AchievementJob
 from .credentials import external_actor
 from .endpoint import Handler, SoapCall
@@ -81,7 +81,7 @@ def _job(call: SoapCall) -> Message:
 
 
 def _error_file(call: SoapCall, actor: Any, job: AchievementJob) -> str | None:
-    errors = sum(job.counters.get(key, 0) for key in ("field_error", "learner_error", "business_error"))
+    errors = sum(job.counters.get(outcome.value, 0) for outcome in Outcome if outcome.is_error)
     return call.services.achievements.error_file(actor, job.id) if errors else None
 
 
