@@ -28,6 +28,7 @@ from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
+from .services.invitations import InvitationService
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -81,6 +82,7 @@ class Services:
     administration: AdministrationService
     batches: BatchService
     learners_portal: LearnerPortalService
+    invitations: InvitationService
     job_signal: InProcessSignal
     engine: Engine | None = None
     mailer: Mailer | None = None
@@ -148,7 +150,8 @@ def bootstrap(
         password_links=password_links,
         administration=AdministrationService(uow, clock, users, password_links),
         batches=BatchService(uow, clock, register, job_signal),
-        learners_portal=LearnerPortalService(uow, clock, hasher, renderer, randbelow),
+        learners_portal=LearnerPortalService(uow, clock, renderer, randbelow),
+        invitations=InvitationService(uow, clock, hasher, randbelow),
         job_signal=job_signal,
         engine=engine,
         mailer=make_mailer(settings),

@@ -51,11 +51,15 @@ def invite(server: LiveServer, uln: str) -> str:
     return found.group(1)
 
 
-def redeem(server: LiveServer, code: str, email: str = LEARNER_EMAIL, password: str = LEARNER_PASSWORD) -> Any:
+def redeem(server: LiveServer, code: str, email: str = LEARNER_EMAIL, password: str = LEARNER_PASSWORD,
+           family_name: str = "Ó Briain", born: tuple[str, str, str] = ("17", "4", "2009")) -> Any:  # fmt: skip
     client = server.client()
     form = client.get("/learner/invitation")
-    return client.post("/learner/invitation", data={"code": code, "email": email, "password": password,
-                                                    "csrf_token": csrf(form)}, follow_redirects=False)  # fmt: skip
+    day, month, year = born
+    return client.post("/learner/invitation", data={
+        "code": code, "family_name": family_name, "date_of_birth-day": day, "date_of_birth-month": month,
+        "date_of_birth-year": year, "email": email, "password": password, "csrf_token": csrf(form)},
+        follow_redirects=False)  # fmt: skip
 
 
 def test_invite_redeem_read_download_share_see_who_looked_and_withdraw(
@@ -133,13 +137,17 @@ def test_an_expired_code_is_refused_and_nothing_is_created(
 def test_bad_details_are_named_beside_each_field_and_keep_what_was_typed(
     server: LiveServer, world: dict[str, Any]
 ) -> None:
-    answer = redeem(server, "", "not-an-email", "short")
+    answer = redeem(server, "", "not-an-email", "short", " ", ("30", "2", "2009"))
     assert answer.status_code == 400
-    for field in ("code", "email", "password"):
-        assert f'href="#{field}"' in answer.text and f'id="{field}-error"' in answer.text
+    for field in ("code", "family_name", "date_of_birth-day", "email", "password"):
+        assert f'href="#{field}"' in answer.text, field
+    for field in ("code", "family_name", "date_of_birth", "email", "password"):
+        assert f'id="{field}-error"' in answer.text, field
     assert 'value="not-an-email"' in answer.text and "is not an email address" in answer.text
-    empty = redeem(server, "", "", "")
+    assert 'value="30"' in answer.text and "is not a real date" in answer.text
+    empty = redeem(server, "", "", "", "", ("", "", ""))
     assert "Enter your invitation code" in empty.text and "Enter your email address" in empty.text
+    assert "Enter your date of birth" in empty.text
     assert "Create a password (at least 8 characters" in empty.text
     unknown = redeem(server, "ACDE-FGHJ-KMNP")
     assert "This invitation code is not known" in unknown.text
@@ -184,4 +192,81 @@ def test_an_invitation_for_a_learner_not_on_the_register_is_refused(server: Live
     sign_in(client, "office@riverside.ac.uk")
     form = client.get("/organisation/learners/1026893096/invite")
     answer = client.post("/organisation/learners/1026893096/invite", data={"csrf_token": csrf(form)})
-    assert answer.status_code == 409 and "No learner on the register has the ULN 1026893096" in answer.text
+    assert answer.status_code == 403 and "ULN 1026893096 is not one of them" in answer.text
+
+
+def test_a_body_that_never_registered_the_learner_gets_no_code_and_the_answer_an_unknown_uln_gets(
+    server: LiveServer, world: dict[str, Any], operator: Actor
+) -> None:
+    services = server.services
+    hilltop = services.organisations.create(operator, "10054321", "Hilltop School",
+                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
+    services.users.create(None, "head@hilltop.sch.uk", "Al Gray", Role.SUPER_USER, hilltop.id, PASSWORD)
+    client = server.client()
+    sign_in(client, "head@hilltop.sch.uk")
+    answers = {}
+    for uln in (world["learner"].uln, "1026893096"):
+        form = client.get(f"/organisation/learners/{uln}/invite")
+        answers[uln] = client.post(f"/organisation/learners/{uln}/invite", data={"csrf_token": csrf(form)})
+    theirs, unknown = answers.values()
+    assert theirs.status_code == unknown.status_code == 403
+    assert "lr-invitation-code" not in theirs.text and "Siobhán" not in theirs.text
+    assert theirs.text.replace(world["learner"].uln, "1026893096") == unknown.text.replace(csrf(unknown), csrf(theirs))
+
+
+def test_a_code_with_a_wrong_family_name_or_date_of_birth_is_refused_without_saying_which(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    code = invite(server, world["learner"].uln)
+    wrong_name = redeem(server, code, "taker@example.org", family_name="Smith")
+    wrong_date = redeem(server, code, "taker@example.org", born=("18", "4", "2009"))
+    for answer in (wrong_name, wrong_date):
+        assert answer.status_code == 400
+        assert "The invitation code, family name and date of birth do not match" in answer.text
+        assert 'href="#invitation"' in answer.text and 'id="invitation-error"' in answer.text
+        assert 'id="family_name-error"' not in answer.text and 'id="date_of_birth-error"' not in answer.text
+    assert "3 more tries" in wrong_date.text
+    assert sign_in(server.client(), "taker@example.org", LEARNER_PASSWORD).status_code == 400
+    assert redeem(server, code, family_name="ó briain").status_code == 303
+
+
+def test_the_organisation_revokes_an_open_code_from_the_invitation_page(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    uln = world["learner"].uln
+    code = invite(server, uln)
+    client = server.client()
+    sign_in(client, "office@riverside.ac.uk")
+    listed = client.get(f"/organisation/learners/{uln}/invite")
+    found = re.search(r'action="(/organisation/invitations/\d+/revoke)"', listed.text)
+    assert found is not None and "Invitation codes still open" in listed.text
+    revoked = client.post(found.group(1), data={"csrf_token": csrf(listed)}, follow_redirects=True)
+    assert "is revoked: it no longer works" in revoked.text and "Invitation codes still open" not in revoked.text
+    refused = redeem(server, code)
+    assert refused.status_code == 400 and "This invitation code can no longer be used" in refused.text
+
+
+def test_an_administrator_detaches_a_taken_account_and_invites_the_learner_again(
+    server: LiveServer, world: dict[str, Any]
+) -> None:
+    uln = world["learner"].uln
+    redeem(server, invite(server, uln), "taker@example.org")
+    server.services.users.create(None, "admin@register.example", "Ann Admin", Role.ADMINISTRATOR, None, PASSWORD)
+    admin = server.client()
+    sign_in(admin, "admin@register.example")
+    account = admin.get("/admin/learner-accounts", params={"uln": uln})
+    assert account.status_code == 200 and "taker@example.org" in account.text
+    empty = admin.post(f"/admin/learner-accounts/{uln}/detach", data={"reason": " ", "csrf_token": csrf(account)})
+    assert empty.status_code == 400 and 'href="#reason"' in empty.text
+    detached = admin.post(f"/admin/learner-accounts/{uln}/detach", follow_redirects=True,
+                          data={"reason": "The learner did not set this account up", "csrf_token": csrf(account)})
+    assert "is detached from ULN" in detached.text and "The learner did not set this account up" in detached.text
+    assert sign_in(server.client(), "taker@example.org", LEARNER_PASSWORD).status_code == 400
+    no_proof = admin.post(f"/admin/learner-accounts/{uln}/invite", data={"proof": "", "csrf_token": csrf(detached)})
+    assert no_proof.status_code == 400 and 'href="#proof"' in no_proof.text
+    shown = admin.post(f"/admin/learner-accounts/{uln}/invite",
+                       data={"proof": "Saw her passport on a video call", "csrf_token": csrf(detached)})
+    code = re.search(r'class="lr-invitation-code">([A-Z0-9-]+)<', shown.text)
+    assert shown.status_code == 200 and code is not None
+    assert redeem(server, code.group(1)).status_code == 303
+    assert sign_in(server.client(), LEARNER_EMAIL, LEARNER_PASSWORD).status_code == 303

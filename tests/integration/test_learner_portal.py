@@ -1,4 +1,6 @@
-"""The learner portal's service on SQLite and PostgreSQL: invitations, the learner's own record, share links."""
+"""The learner portal's services on SQLite and PostgreSQL: invitations (only for a learner the organisation knows,
+redeemed with the learner's family name and date of birth, revocable) and an administrator's recovery of an
+account, the learner's own record, share links."""
 
 from __future__ import annotations
 
@@ -35,14 +37,15 @@ def world(services: Services, operator: Actor) -> dict[str, Any]:
     return {"office": office, "batch": batch, "learner": learner, "school": school_actor}
 
 
-def redeem(services: Services, code: str, email: str = "siobhan@example.org") -> User:
-    return services.learners_portal.redeem_invitation(code, email, LEARNER_PASSWORD)
+def redeem(services: Services, code: str, email: str = "siobhan@example.org", family_name: str = "Ó Briain",
+           date_of_birth: str = "2009-04-17") -> User:  # fmt: skip
+    return services.invitations.redeem(code, family_name, date_of_birth, email, LEARNER_PASSWORD)
 
 
 def test_an_invited_learner_sets_a_password_and_signs_in_to_their_own_uln(
     services: Services, world: dict[str, Any]
 ) -> None:
-    issued = services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+    issued = services.invitations.issue(world["office"], world["learner"].uln)
     assert len(issued.code) == 14 and issued.learner_name == "Siobhán Ó Briain"
     user = redeem(services, issued.code.lower().replace("-", " "))
     assert (user.role, user.uln, user.name, user.organisation_id) == (Role.LEARNER, world["learner"].uln,
@@ -57,7 +60,7 @@ def test_an_invited_learner_sets_a_password_and_signs_in_to_their_own_uln(
 
 
 def test_a_code_works_once_and_the_second_use_creates_nothing(services: Services, world: dict[str, Any]) -> None:
-    issued = services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+    issued = services.invitations.issue(world["office"], world["learner"].uln)
     redeem(services, issued.code)
     with pytest.raises(InvalidField, match="has been used already") as refused:
         redeem(services, issued.code, "someone.else@example.org")
@@ -69,7 +72,7 @@ def test_a_code_works_once_and_the_second_use_creates_nothing(services: Services
 def test_an_expired_or_unknown_code_is_refused_and_nothing_is_written(
     services: Services, world: dict[str, Any], clock: MovableClock
 ) -> None:
-    issued = services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+    issued = services.invitations.issue(world["office"], world["learner"].uln)
     clock.advance(days=14)
     with pytest.raises(InvalidField, match="expired on 16 November 2026"):
         redeem(services, issued.code)
@@ -83,14 +86,14 @@ def test_an_expired_or_unknown_code_is_refused_and_nothing_is_written(
 
 def test_every_bad_field_of_a_redemption_is_named_at_once(services: Services, world: dict[str, Any]) -> None:
     with pytest.raises(InvalidFields) as refused:
-        services.learners_portal.redeem_invitation("", "not-an-email", "short")
-    assert [p.field for p in refused.value.problems] == ["code", "email", "password"]
+        services.invitations.redeem("", " ", "2009-02-30", "not-an-email", "short")
+    assert [p.field for p in refused.value.problems] == ["code", "family_name", "date_of_birth", "email", "password"]
 
 
 def test_an_email_with_an_account_is_refused_and_the_code_stays_usable(
     services: Services, world: dict[str, Any]
 ) -> None:
-    issued = services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+    issued = services.invitations.issue(world["office"], world["learner"].uln)
     with pytest.raises(InvalidField, match="has an account already") as refused:
         redeem(services, issued.code, "office@riverside.ac.uk")
     assert refused.value.field == "email"
@@ -100,20 +103,20 @@ def test_an_email_with_an_account_is_refused_and_the_code_stays_usable(
 def test_only_those_who_register_or_update_learners_invite_and_only_for_a_learner_on_the_register(
     services: Services, world: dict[str, Any]
 ) -> None:
-    with pytest.raises(InsufficientAccess):
-        services.learners_portal.issue_invitation(world["batch"], world["learner"].uln)
+    with pytest.raises(InsufficientAccess, match="may not invite"):
+        services.invitations.issue(world["batch"], world["learner"].uln)
     with pytest.raises(InvalidField, match="uln"):
-        services.learners_portal.issue_invitation(world["office"], "1234567890")
-    with pytest.raises(NotFound, match="No learner on the register"):
-        services.learners_portal.issue_invitation(world["office"], "1026893096")
-    redeem(services, services.learners_portal.issue_invitation(world["office"], world["learner"].uln).code)
+        services.invitations.issue(world["office"], "1234567890")
+    with pytest.raises(InsufficientAccess, match="ULN 1026893096 is not one of them"):
+        services.invitations.issue(world["office"], "1026893096")
+    redeem(services, services.invitations.issue(world["office"], world["learner"].uln).code)
     with pytest.raises(Conflict, match="has an account already"):
-        services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+        services.invitations.issue(world["office"], world["learner"].uln)
 
 
 @pytest.fixture
 def me(services: Services, world: dict[str, Any]) -> Actor:
-    issued = services.learners_portal.issue_invitation(world["office"], world["learner"].uln)
+    issued = services.invitations.issue(world["office"], world["learner"].uln)
     return redeem(services, issued.code).actor()
 
 
@@ -184,8 +187,8 @@ def test_a_learner_withdraws_only_their_own_links(
 ) -> None:
     other = services.register.register(world["school"], details(given_name="Tom", family_name="Hardy",
                                                                 date_of_birth="2008-01-02"))  # fmt: skip
-    issued = services.learners_portal.issue_invitation(world["office"], other.uln)
-    someone = redeem(services, issued.code, "tom@example.org").actor()
+    issued = services.invitations.issue(world["office"], other.uln)
+    someone = redeem(services, issued.code, "tom@example.org", "Hardy", "2008-01-02").actor()
     created, _ = services.learners_portal.create_share_link(someone, "for college", 5)
     with pytest.raises(NotFound):
         services.learners_portal.withdraw_share_link(me, created.link.id)

@@ -1,4 +1,5 @@
-"""The learner portal's use cases: invitations, a learner's own PLR, challenges, share links and who looked.
+"""The learner portal's use cases: a learner's own PLR, challenges, share links and who looked (invitations, by
+which a learner gets their account, are in services.invitations).
 
 Every read of the record, by the learner or through one of their links, is written to the access log, so the
 learner sees it under "who looked". Codes and tokens are made here from the random source bootstrap passes in, and
@@ -13,26 +14,18 @@ from dataclasses import dataclass, replace
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
 from ..domain.codes import ResponseCode
-from ..domain.errors import Conflict, InsufficientAccess, InvalidField, NotFound
-from ..domain.learner import Learner, validate_uln
+from ..domain.errors import Conflict, NotFound
+from ..domain.learner import Learner
 from ..domain.plr import LearningEvent, check_reason, visible_events
 from ..domain.sharing import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    Invitation,
     ShareLink,
     ShareState,
-    check_code,
     check_days,
     check_label,
-    format_code,
     hash_secret,
-    invitation_expiry,
     share_expiry,
     share_viewer,
-    unknown_code,
 )
-from ..domain.users import Permission, Role, User, check_email, check_password
 from .ports import (
     AccessEntry,
     Clock,
@@ -43,17 +36,9 @@ from .ports import (
 )
 from .records import AUDIT_PAGE_SIZE, AuditPage
 from .register import resolve_master
-from .user_ports import NewUser, PasswordHasher
 
 _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 TOKEN_LENGTH = 32  # 192 random bits, URL-safe
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedInvitation:
-    code: str  # shown once, in groups of four: only its hash is kept
-    invitation: Invitation
-    learner_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +63,16 @@ class SharedRecord:
     events: tuple[LearningEvent, ...] = ()
 
 
-def learner_name(learner: Learner) -> str:
-    details = learner.details
-    return f"{details.preferred_given_name or details.given_name} {details.family_name}"
-
-
 class LearnerPortalService:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        hasher: PasswordHasher,
         renderer: PlrRenderer,
         randbelow: Callable[[int], int],
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._hasher = hasher
         self._renderer = renderer
         self._randbelow = randbelow
 
@@ -103,68 +81,6 @@ class LearnerPortalService:
 
     def _log(self, uow: UnitOfWork, organisation_id: int | None, user_name: str, action: str, uln: str) -> None:
         uow.access_log.record([AccessEntry(self._clock.now(), organisation_id, user_name, action, uln)])
-
-    # Invitations
-
-    def issue_invitation(self, by: User, uln: str) -> IssuedInvitation:
-        """A one-time code for the learner with this ULN to set up their sign-in, valid for 14 days."""
-        if not (by.may(Permission.REGISTER_LEARNER) or by.may(Permission.UPDATE_LEARNER)):
-            raise InsufficientAccess(f"A {by.role.label.lower()} may not invite learners")
-        wanted = validate_uln(uln.strip(), "uln")
-        code = self._random(CODE_ALPHABET, CODE_LENGTH)
-        now = self._clock.now()
-        with self._uow(write=True) as uow:
-            stored = uow.learners.get(wanted)
-            if stored is None:
-                raise NotFound(f"No learner on the register has the ULN {wanted}")
-            learner = resolve_master(uow.learners, stored)
-            if uow.users.for_uln(learner.uln) is not None:
-                raise Conflict("This learner has an account already: they sign in with their email address")
-            invitation = Invitation(0, learner.uln, by.organisation_id, by.email, now, invitation_expiry(now))
-            invitation = uow.invitations.add(hash_secret(code), invitation)
-            self._log(uow, by.organisation_id, by.email, "invitation_issued", learner.uln)
-            uow.commit()
-        return IssuedInvitation(format_code(code), invitation, learner_name(learner))
-
-    def redeem_invitation(self, code: str, email: str, password: str) -> User:
-        """A learner's account for the invitation's ULN; the code is used up. A used, expired or unknown code, or an
-        email that has an account, is refused and nothing is written."""
-        checks = FieldChecks()
-        typed = checks.take(check_code, code)
-        address = checks.take(check_email, email) if email.strip() else None
-        if not email.strip():
-            checks.add(InvalidField("email", "Enter your email address", "you will sign in with it"))
-        if password:
-            checks.take(check_password, password)
-        else:
-            checks.add(InvalidField("password", "Create a password",
-                                    "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol"))
-        checks.done()
-        assert typed is not None and address is not None
-        password_hash = self._hasher.hash(password)
-        now = self._clock.now()
-        with self._uow(write=True) as uow:
-            invitation = uow.invitations.by_code(hash_secret(typed))
-            if invitation is None:
-                raise unknown_code()
-            invitation.require_open(now)
-            if uow.users.by_email(address) is not None:
-                raise InvalidField("email", "This email address has an account already",
-                                   "sign in with it, or give another address")  # fmt: skip
-            if uow.users.for_uln(invitation.uln) is not None:
-                raise InvalidField("code", "Your record has an account already",
-                                   "sign in with the email address you gave then")  # fmt: skip
-            stored = uow.learners.get(invitation.uln)
-            if stored is None:
-                raise unknown_code()
-            learner = resolve_master(uow.learners, stored)
-            if not uow.invitations.mark_used(invitation.id, now):
-                replace(invitation, used_at=now).require_open(now)  # redeemed a moment ago by someone else
-            name = learner_name(learner)[:120]
-            user = uow.users.add(NewUser(address, name, Role.LEARNER, None, None, learner.uln, password_hash), now)
-            self._log(uow, None, address, "learner_account_created", learner.uln)
-            uow.commit()
-        return user
 
     # The learner's own record
 

@@ -1,7 +1,9 @@
-"""The ports of the learner portal: invitation codes and share links, each stored by the hash of its secret."""
+"""The ports of the learner portal: invitation codes and share links, each stored by the hash of its secret, and
+the recovery of a learner's account by the register's administrators."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -11,13 +13,52 @@ if TYPE_CHECKING:  # ports imports this module
     from .ports import AccessRecord
 
 
+@dataclass(frozen=True, slots=True)
+class Detachment:
+    """A learner account an administrator took off a ULN (and suspended), and why."""
+
+    user_id: int
+    email: str
+    uln: str
+    reason: str
+    detached_by: str
+    detached_at: datetime
+
+
 class InvitationRepository(Protocol):
     def add(self, code_hash: str, invitation: Invitation) -> Invitation: ...
 
     def by_code(self, code_hash: str) -> Invitation | None: ...
 
+    def get(self, invitation_id: int) -> Invitation | None: ...
+
+    def not_used(self, ulns: list[str]) -> list[Invitation]:
+        """The learners' invitations neither used nor revoked (some may have expired or be void), newest first."""
+        ...
+
     def mark_used(self, invitation_id: int, now: datetime) -> bool:
-        """Use the invitation up; False when it was used already (by someone redeeming it at the same moment)."""
+        """Use the invitation up; False when it was used or revoked already (by someone at the same moment)."""
+        ...
+
+    def record_failure(self, invitation_id: int) -> int:
+        """Count one wrong answer against the invitation; its failed attempts now."""
+        ...
+
+    def revoke(self, invitation_id: int, now: datetime, by: str) -> bool:
+        """False when it was used or revoked already."""
+        ...
+
+    def knows(self, organisation_id: int, ukprn: str, ulns: list[str]) -> bool:
+        """Whether the organisation registered one of these learners, or one of their learning events names it
+        as provider (by UKPRN) or was sent by it."""
+        ...
+
+    def detach_account(self, detachment: Detachment) -> None:
+        """Take the learner account off its ULN and suspend it, recording why."""
+        ...
+
+    def detachments(self, ulns: list[str]) -> list[Detachment]:
+        """The accounts detached from these learners, newest first."""
         ...
 
 

@@ -7,10 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.sharing import Invitation, ShareLink
+from ...services.portal_ports import Detachment
 from ...services.ports import AccessRecord
 from .raw import RawSql, as_datetime
 
-_INVITATION = "SELECT id, uln, organisation_id, created_by, created_at, expires_at, used_at FROM learner_invitation"
+_INVITATION = ("SELECT id, uln, organisation_id, created_by, created_at, expires_at, used_at, failed_attempts,"
+               " revoked_at, revoked_by, proof FROM learner_invitation")  # fmt: skip
+_ULNS = "IN (SELECT value FROM json_each(?))"
+# The access log's actions of an organisation that gave a learner their ULN (one by one, or in a batch file).
+_REGISTERED = ("register", "batch_register")
 _LINK = "SELECT id, uln, label, created_at, expires_at, withdrawn_at FROM share_link"
 
 
@@ -19,9 +24,9 @@ def _maybe(value: Any) -> datetime | None:
 
 
 def _invitation(row: tuple[Any, ...]) -> Invitation:
-    invitation_id, uln, organisation_id, created_by, created, expires, used = row
+    invitation_id, uln, organisation_id, created_by, created, expires, used, failed, revoked, revoked_by, proof = row
     return Invitation(invitation_id, uln, organisation_id, created_by, as_datetime(created), as_datetime(expires),
-                      _maybe(used))  # fmt: skip
+                      _maybe(used), int(failed), _maybe(revoked), revoked_by, proof)  # fmt: skip
 
 
 def _link(row: tuple[Any, ...]) -> ShareLink:
@@ -35,10 +40,11 @@ class SqlInvitationRepository:
 
     def add(self, code_hash: str, invitation: Invitation) -> Invitation:
         row = self._raw.first(
-            "INSERT INTO learner_invitation (code_hash, uln, organisation_id, created_by, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO learner_invitation (code_hash, uln, organisation_id, created_by, created_at, expires_at,"
+            " failed_attempts, proof) VALUES (?, ?, ?, ?, ?, ?, 0, ?) RETURNING id",
             (code_hash, invitation.uln, invitation.organisation_id, invitation.created_by,
-             self._raw.timestamp(invitation.created_at), self._raw.timestamp(invitation.expires_at)),
+             self._raw.timestamp(invitation.created_at), self._raw.timestamp(invitation.expires_at),
+             invitation.proof),
         )  # fmt: skip
         assert row is not None  # RETURNING of an INSERT always answers
         return replace(invitation, id=int(row[0]))
@@ -47,12 +53,73 @@ class SqlInvitationRepository:
         row = self._raw.first(f"{_INVITATION} WHERE code_hash = ?", (code_hash,))
         return _invitation(row) if row else None
 
+    def get(self, invitation_id: int) -> Invitation | None:
+        row = self._raw.first(f"{_INVITATION} WHERE id = ?", (invitation_id,))
+        return _invitation(row) if row else None
+
+    def not_used(self, ulns: list[str]) -> list[Invitation]:
+        rows = self._raw.rows(
+            f"{_INVITATION} WHERE uln {_ULNS} AND used_at IS NULL AND revoked_at IS NULL"
+            " ORDER BY created_at DESC, id DESC",
+            (self._raw.array(ulns),),
+        )
+        return [_invitation(row) for row in rows]
+
     def mark_used(self, invitation_id: int, now: datetime) -> bool:
         changed = self._raw.execute(
-            "UPDATE learner_invitation SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            "UPDATE learner_invitation SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
             (self._raw.timestamp(now), invitation_id),
         )
         return changed == 1
+
+    def record_failure(self, invitation_id: int) -> int:
+        row = self._raw.first(
+            "UPDATE learner_invitation SET failed_attempts = failed_attempts + 1 WHERE id = ?"
+            " RETURNING failed_attempts",
+            (invitation_id,),
+        )
+        assert row is not None  # the invitation was read in this transaction
+        return int(row[0])
+
+    def revoke(self, invitation_id: int, now: datetime, by: str) -> bool:
+        changed = self._raw.execute(
+            "UPDATE learner_invitation SET revoked_at = ?, revoked_by = ? WHERE id = ? AND used_at IS NULL"
+            " AND revoked_at IS NULL",
+            (self._raw.timestamp(now), by, invitation_id),
+        )
+        return changed == 1
+
+    def knows(self, organisation_id: int, ukprn: str, ulns: list[str]) -> bool:
+        wanted = self._raw.array(ulns)
+        registered = self._raw.first(
+            f"SELECT 1 FROM access_log WHERE uln {_ULNS} AND organisation_id = ? AND action IN (?, ?) LIMIT 1",
+            (wanted, organisation_id, *_REGISTERED),
+        )
+        if registered:
+            return True
+        taught = self._raw.first(
+            f"SELECT 1 FROM learning_event WHERE uln {_ULNS} AND withdrawn = ?"
+            " AND (submitted_by = ? OR provider_ukprn = ?) LIMIT 1",
+            (wanted, False, organisation_id, ukprn),
+        )
+        return taught is not None
+
+    def detach_account(self, detachment: Detachment) -> None:
+        self._raw.execute("UPDATE app_user SET uln = NULL, active = 0 WHERE id = ?", (detachment.user_id,))
+        self._raw.execute(
+            "INSERT INTO learner_account_detachment (user_id, email, uln, reason, detached_by, detached_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (detachment.user_id, detachment.email, detachment.uln, detachment.reason, detachment.detached_by,
+             self._raw.timestamp(detachment.detached_at)),
+        )  # fmt: skip
+
+    def detachments(self, ulns: list[str]) -> list[Detachment]:
+        rows = self._raw.rows(
+            "SELECT user_id, email, uln, reason, detached_by, detached_at FROM learner_account_detachment"
+            f" WHERE uln {_ULNS} ORDER BY detached_at DESC, id DESC",
+            (self._raw.array(ulns),),
+        )
+        return [Detachment(user, email, uln, reason, by, as_datetime(at)) for user, email, uln, reason, by, at in rows]
 
 
 class SqlShareLinkRepository:

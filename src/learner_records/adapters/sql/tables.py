@@ -421,6 +421,10 @@ learner_invitation = Table(
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
     Column("used_at", DateTime),
+    Column("failed_attempts", Integer, nullable=False),  # wrong family names or dates of birth; at 5 it is void
+    Column("revoked_at", DateTime),
+    Column("revoked_by", String(254)),
+    Column("proof", Text),  # an administrator's own check of the person, when one issued it
 )
 
 # A learner's link to their PLR for someone else, until it expires or is withdrawn.
@@ -473,3 +477,16 @@ password_link = Table(
 # The administrators' access log search: by date range alone, and by user, newest first.
 Index("ix_access_log_at", access_log.c.at)
 Index("ix_access_log_user_name_at", access_log.c.user_name, access_log.c.at)
+
+# A learner account an administrator took off its ULN (and suspended), so the real learner can be invited again.
+learner_account_detachment = Table(
+    "learner_account_detachment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("uln", String(10), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("detached_by", String(254), nullable=False),
+    Column("detached_at", DateTime, nullable=False),
+)

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from ....domain.users import Permission
 from .. import apply
 from ..navigation import add_section
-from . import applications, duplicates, oversight, people
+from . import applications, duplicates, learner_accounts, oversight, people
 
 __all__ = ["router"]
 
 router = APIRouter()
-for module in (apply, applications, people, duplicates, oversight):
+for module in (apply, applications, people, duplicates, oversight, learner_accounts):
     router.include_router(module.router)
 add_section("/admin", "Administration", Permission.ADMINISTER)

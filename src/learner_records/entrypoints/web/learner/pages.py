@@ -48,6 +48,10 @@ _WHAT = {
     "merge": "Merged a duplicate record into yours",
     "unmerge": "Separated a record from yours",
     "invitation_issued": "Gave you an invitation code",
+    "invitation_refused": "Asked for an invitation code for you, and was refused",
+    "invitation_revoked": "Revoked an invitation code",
+    "invitation_redemption_failed": "Tried an invitation code with the wrong family name or date of birth",
+    "learner_account_detached": "Took an account off your record and suspended it, with its share links",
     "learner_account_created": "Set up your account",
     "own_record_read": "Viewed your record",
     "own_record_downloaded": "Downloaded your record as a PDF",
@@ -68,6 +72,6 @@ def who(record: AccessRecord) -> str:
     """The organisation; a share link's viewer by its label; the learner as "You"; otherwise the register."""
     if record.organisation_name:
         return record.organisation_name
-    if record.action == "share_link_viewed":
+    if record.action in ("share_link_viewed", "invitation_redemption_failed"):  # the label, the email typed
         return record.user_name
     return "You" if record.action in _OWN else "The register"
