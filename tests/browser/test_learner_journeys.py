@@ -1,7 +1,7 @@
 """The learner portal in a real browser, clicking and typing: an organisation makes an invitation code, the learner
-sets up their account with it (a weak password refused first), reads and downloads their record, shares it by a
-link that a second, signed-out browser opens read-only, sees that view under "Who looked", withdraws the link, and
-challenges an entry."""
+sets up their account with it, their family name and date of birth (a weak password refused first), reads and
+downloads their record, shares it by a link that a second, signed-out browser opens read-only, sees that view under
+"Who looked", withdraws the link, and challenges an entry."""
 
 from __future__ import annotations
 
@@ -70,6 +70,10 @@ def test_invited_learner_reads_downloads_shares_sees_who_looked_withdraws_and_ch
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your learning record account")
     check_accessibility(page)
     page.get_by_label("Invitation code").fill(code)
+    page.get_by_label("Family name").fill("Ó Briain")
+    page.get_by_label("Day").fill("17")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("2009")
     page.get_by_label("Email address").fill(LEARNER_EMAIL)
     page.get_by_label("Create a password").fill("password")
     page.get_by_role("button", name="Set up my account").click()
@@ -78,6 +82,8 @@ def test_invited_learner_reads_downloads_shares_sees_who_looked_withdraws_and_ch
     expect(page.locator("#code-error")).to_have_count(0)
     expect(page.locator("#email-error")).to_have_count(0)
     expect(page.get_by_label("Email address")).to_have_value(LEARNER_EMAIL)  # what was typed is kept
+    expect(page.get_by_label("Family name")).to_have_value("Ó Briain")
+    expect(page.get_by_label("Year")).to_have_value("2009")
     check_accessibility(page)
     screenshot(page, "weak-password")
     page.locator(".govuk-error-summary").get_by_role("link").first.click()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from learner_records.domain.access import Actor, OrganisationKind
-from learner_records.domain.users import PERMISSIONS, Role
+from learner_records.domain.users import PERMISSIONS, Permission, Role
 from learner_records.entrypoints.web.access import RULES, Rule
 
 from .conftest import LiveServer
@@ -73,3 +73,12 @@ def test_each_role_gets_exactly_the_routes_its_permissions_allow(clients: dict[R
             allowed = rule.permission is None or rule.permission in PERMISSIONS[role]
             refused = answer.status_code == 403 and DENIED in answer.text
             assert refused is not allowed, f"{role.value} on {rule.method} {rule.path}: {answer.status_code}"
+
+
+def test_revoking_invitations_is_for_those_who_invite_and_recovering_learner_accounts_for_administrators() -> None:
+    rules = {(rule.method, rule.path): rule.permission for rule in RULES}
+    assert rules[("POST", "/organisation/invitations/{invitation_id}/revoke")] is Permission.REGISTER_LEARNER
+    for method, path in (("GET", "/admin/learner-accounts"), ("POST", "/admin/learner-accounts/{uln}/detach"),
+                         ("POST", "/admin/learner-accounts/{uln}/invite"),
+                         ("POST", "/admin/invitations/{invitation_id}/revoke")):  # fmt: skip
+        assert rules[(method, path)] is Permission.ADMINISTER, path

@@ -1,15 +1,18 @@
-"""The rules of invitations and share links: codes, expiry, labels and lengths."""
+"""The rules of invitations and share links: codes, expiry, revocation, limited attempts, the learner's proof of
+identity, labels and lengths."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from learner_records.domain.errors import InvalidField
+from learner_records.domain.matching import RegisterRecord
 from learner_records.domain.sharing import (
     CODE_ALPHABET,
     INVITATION_DAYS,
+    MAX_FAILED_ATTEMPTS,
     Invitation,
     InvitationState,
     ShareLink,
@@ -17,8 +20,11 @@ from learner_records.domain.sharing import (
     check_code,
     check_days,
     check_label,
+    check_proof,
     format_code,
     hash_secret,
+    identity_not_proved,
+    identity_proved,
     invitation_expiry,
     normalise_code,
     share_expiry,
@@ -113,3 +119,50 @@ def test_a_label_is_1_to_120_characters_with_its_spaces_tidied() -> None:
 def test_a_link_viewer_is_named_by_the_label_within_the_log_column() -> None:
     assert share_viewer("for my new employer") == "Someone with your link “for my new employer”"
     assert len(share_viewer("x" * 120)) == 128
+
+
+def test_a_revoked_invitation_or_one_with_five_wrong_answers_no_longer_works() -> None:
+    assert invitation(revoked_at=NOW).state(NOW) is InvitationState.REVOKED
+    assert invitation(failed_attempts=MAX_FAILED_ATTEMPTS - 1).state(NOW) is InvitationState.OPEN
+    assert invitation(failed_attempts=MAX_FAILED_ATTEMPTS).state(NOW) is InvitationState.VOID
+    assert invitation(used_at=NOW, revoked_at=NOW).state(NOW) is InvitationState.USED
+    for spent in (invitation(revoked_at=NOW), invitation(failed_attempts=5)):
+        with pytest.raises(InvalidField, match="can no longer be used") as refused:
+            spent.require_open(NOW)
+        assert refused.value.field == "code"
+
+
+RECORD = RegisterRecord("1026893096", "Nia", "Jones-Price", date(2007, 6, 5), 2, "CV4 9EE",
+                        previous_family_name="Évans")  # fmt: skip
+
+
+@pytest.mark.parametrize("family_name", ["Jones-Price", "jones-price", " JONES-PRICE ", "Evans", "évans"])
+def test_the_family_name_or_previous_family_name_with_the_date_of_birth_proves_the_learner(family_name: str) -> None:
+    assert identity_proved(RECORD, family_name, date(2007, 6, 5))
+
+
+@pytest.mark.parametrize(("family_name", "born"), [
+    ("Jones-Price", date(2007, 5, 6)),  # day and month swapped: a verification's "similar", not proof
+    ("Jones-Price", date(2007, 6, 6)),  # one digit wrong
+    ("Jones", date(2007, 6, 5)),  # one part of a hyphenated name
+    ("Jones-Prise", date(2007, 6, 5)),  # a typo
+    ("Nia", date(2007, 6, 5)),  # the given name
+])  # fmt: skip
+def test_anything_short_of_an_exact_answer_does_not_prove_the_learner(family_name: str, born: date) -> None:
+    assert not identity_proved(RECORD, family_name, born)
+
+
+def test_a_wrong_answer_is_refused_the_same_way_whichever_part_was_wrong_counting_down_the_tries() -> None:
+    first, last, spent = identity_not_proved(4), identity_not_proved(1), identity_not_proved(0)
+    assert first.field == last.field == "invitation" and first.problem == last.problem
+    assert "4 more tries" in first.rule and "1 more try" in last.rule
+    assert "can no longer be used" in spent.problem
+
+
+def test_an_administrators_proof_says_how_they_checked_the_person() -> None:
+    assert check_proof("  saw her   passport ") == "saw her passport"
+    with pytest.raises(InvalidField, match="Say how you checked") as refused:
+        check_proof(" ")
+    assert refused.value.field == "proof"
+    with pytest.raises(InvalidField, match="501 characters"):
+        check_proof("x" * 501)
