@@ -70,9 +70,32 @@ def test_suspending_someone_ends_their_sessions_and_reactivating_does_not_bring_
     server: LiveServer, people: dict[str, User]
 ) -> None:
     client = signed_in(server)
+    kept = copy_of(server, client)
     server.services.users.set_active(people["super"], people["online"].id, False)
     assert not is_signed_in(client)
     server.services.users.set_active(people["super"], people["online"].id, True)
+    assert not is_signed_in(kept)
+
+
+def test_a_session_held_when_the_account_locked_does_not_come_back_when_it_is_unlocked(
+    server: LiveServer, people: dict[str, User]
+) -> None:
+    client = signed_in(server)
+    kept = copy_of(server, client)  # a copy not shown while locked, so nothing has cleared it
+    for _ in range(3):
+        sign_in(server.client(), "office@riverside.ac.uk", "Wrong-password-1")
+    assert not is_signed_in(client)
+    server.services.users.unlock(people["super"], people["online"].id)
+    assert not is_signed_in(kept)
+    assert sign_in(server.client(), "office@riverside.ac.uk").status_code == 303
+
+
+def test_a_password_set_through_a_reset_link_ends_the_old_sessions(
+    server: LiveServer, people: dict[str, User]
+) -> None:
+    client = signed_in(server)
+    link = server.services.password_links.issue(people["super"], people["online"].id)
+    server.services.password_links.set_password(link.rsplit("/", 1)[-1], "Another-horse-7")
     assert not is_signed_in(client)
 
 
