@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -22,6 +22,7 @@ from .domain import matching
 from .domain.access import Actor
 from .services.achievements import AchievementService
 from .services.administration import AdministrationService
+from .services.api_keys import ApiKeyService
 from .services.applications import ApplicationService, PasswordLinkService
 from .services.awarding import AwardingService, Mailer
 from .services.awarding_overview import AwardingOverview
@@ -35,6 +36,7 @@ from .services.organisations import OrganisationService
 from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
 from .services.records import RecordsService
 from .services.register import RegisterService
+from .services.sessions import SessionService
 from .services.user_ports import PasswordHasher
 from .services.users import UserService
 
@@ -84,6 +86,8 @@ class Services:
     learners_portal: LearnerPortalService
     invitations: InvitationService
     job_signal: InProcessSignal
+    sessions: SessionService
+    api_keys: ApiKeyService
     engine: Engine | None = None
     mailer: Mailer | None = None
 
@@ -153,6 +157,9 @@ def bootstrap(
         learners_portal=LearnerPortalService(uow, clock, renderer, randbelow),
         invitations=InvitationService(uow, clock, hasher, randbelow),
         job_signal=job_signal,
+        sessions=SessionService(uow, clock, timedelta(hours=settings.session_hours),
+                                timedelta(minutes=settings.session_idle_minutes)),  # fmt: skip
+        api_keys=ApiKeyService(uow, clock),
         engine=engine,
         mailer=make_mailer(settings),
     )

@@ -38,6 +38,8 @@ class Settings:
     gateway_ukprn: str = ""  # soap: the awarding organisation's UKPRN at that register
     gateway_password: str = ""  # soap: its 16-character OrgPassword; from the environment only, never the repository
     gateway_user: str = ""  # soap: the UserName sent when the acting user has none
+    session_hours: int = 12  # a portal session ends this long after sign-in, however much it is used
+    session_idle_minutes: int = 30  # and sooner if no page is asked for this long
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

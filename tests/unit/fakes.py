@@ -7,13 +7,14 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import combinations
 from types import TracebackType
+from typing import Literal
 
 from learner_records.domain.access import OrganisationKind
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import RegisterRecord
 from learner_records.domain.names import blocking_keys, normalise_name, normalise_postcode
 from learner_records.services.batch_ports import BatchJob, BatchRowResult
-from learner_records.services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
+from learner_records.services.ports import AccessEntry, ApiKeyInfo, MergeEvent, Organisation, StoredApiKey
 from learner_records.services.register import to_record
 
 
@@ -93,6 +94,7 @@ class FakeOrganisationRepository:
     def __init__(self) -> None:
         self.rows: dict[int, Organisation] = {}
         self.keys: dict[str, StoredApiKey] = {}
+        self.key_labels: dict[int, tuple[str | None, datetime]] = {}
         self.passwords: dict[int, str] = {}
 
     def add(
@@ -114,11 +116,36 @@ class FakeOrganisationRepository:
     def list(self) -> list[Organisation]:
         return list(self.rows.values())
 
-    def add_api_key(self, organisation_id: int, prefix: str, secret_hash: str, now: datetime) -> None:
-        self.keys[prefix] = StoredApiKey(len(self.keys) + 1, organisation_id, prefix, secret_hash)
+    def add_api_key(
+        self, organisation_id: int, prefix: str, secret_hash: str, now: datetime, label: str | None = None
+    ) -> int:
+        key_id = len(self.keys) + 1
+        self.keys[prefix] = StoredApiKey(key_id, organisation_id, prefix, secret_hash)
+        self.key_labels[key_id] = (label, now)
+        return key_id
 
     def api_key(self, prefix: str) -> StoredApiKey | None:
         return self.keys.get(prefix)
+
+    def api_keys(self, organisation_id: int) -> list[ApiKeyInfo]:
+        return [ApiKeyInfo(k.id, k.organisation_id, k.prefix, *self.key_labels[k.id], k.last_used_at, k.revoked_at)
+                for k in self.keys.values() if k.organisation_id == organisation_id]  # fmt: skip
+
+    def revoke_api_key(self, key_id: int, at: datetime) -> None:
+        for prefix, key in self.keys.items():
+            if key.id == key_id and (key.revoked_at is None or key.revoked_at > at):
+                self.keys[prefix] = replace(key, revoked_at=at)
+
+    def touch_api_key(self, key_id: int, now: datetime) -> None:
+        for prefix, key in self.keys.items():
+            if key.id == key_id:
+                self.keys[prefix] = replace(key, last_used_at=now)
+
+    def with_password_hash(
+        self, by: Literal["ukprn", "organisation_ref"], value: str
+    ) -> tuple[Organisation, str | None] | None:
+        found = self.by_ukprn(value) if by == "ukprn" else self.by_reference(value)
+        return (found, self.passwords.get(found.id)) if found else None
 
     def set_password_hash(self, organisation_id: int, password_hash: str) -> None:
         self.passwords[organisation_id] = password_hash

@@ -101,6 +101,7 @@ class PasswordLinkService:
                 raise NotFound("This link has been used")
             uow.users.set_password_hash(holder.user.id, hashed)
             uow.users.record_sign_in(holder.user.id, 0, None)  # a reset unlocks too
+            uow.sessions.revoke_for_user(holder.user.id, self._clock.now())
             uow.commit()
         return holder.user
 

@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ..domain.access import Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
@@ -17,8 +17,7 @@ from .ports import AccessEntry, Clock, Organisation, UnitOfWork, UnitOfWorkFacto
 _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
 KEY_PREFIX = "lr"
-CREDENTIALS_REMEMBERED = timedelta(seconds=60)
-_REMEMBERED_LIMIT = 10_000
+LAST_USED_GRANULARITY = timedelta(minutes=1)  # a key's last use is written at most this often
 PASSWORD_LENGTH = 16  # MIAPOrgPassword: exactly 16 characters
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # no 0/O, 1/l/I to misread
 
@@ -86,9 +85,6 @@ class OrganisationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        # Web-service credentials that checked out recently: every SOAP call authenticates, and a transaction per
-        # call for it costs as much as the call's own work. Keyed by a hash, never the password itself.
-        self._recent: dict[tuple[str | None, str | None, str], tuple[Organisation, datetime]] = {}
 
     def create(
         self, actor: Actor, ukprn: str, name: str, kind: OrganisationKind, organisation_ref: str | None = None
@@ -103,24 +99,10 @@ class OrganisationService:
             if organisation_ref and uow.organisations.by_reference(organisation_ref) is not None:
                 raise Conflict(f"An organisation with OrganisationRef {organisation_ref} exists already")
             organisation = uow.organisations.add(ukprn, name.strip(), kind, organisation_ref, self._clock.now())
-            key = self._issue_key()
-            uow.organisations.add_api_key(organisation.id, key.prefix, hash_secret(key.secret), self._clock.now())
+            key = issue_key()
+            uow.organisations.add_api_key(organisation.id, key.prefix, key.secret_hash, self._clock.now(), "first key")
             uow.commit()
         return NewOrganisation(organisation, key.text)
-
-    def new_api_key(self, actor: Actor, organisation_id: int) -> str:
-        actor.require(Operation.MANAGE_ORGANISATIONS)
-        with self._uow(write=True) as uow:
-            if uow.organisations.get(organisation_id) is None:
-                raise UnknownOrganisation()
-            key = self._issue_key()
-            uow.organisations.add_api_key(organisation_id, key.prefix, hash_secret(key.secret), self._clock.now())
-            uow.commit()
-        return key.text
-
-    @staticmethod
-    def _issue_key() -> _Key:
-        return _Key(prefix=secrets.token_hex(6), secret=secrets.token_hex(32))
 
     def authenticate(self, api_key: str, user_name: str = "api") -> Actor:
         """The organisation a key belongs to, or UnknownOrganisation / IncorrectPassword."""
@@ -128,13 +110,19 @@ class OrganisationService:
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             raise UnknownOrganisation("The API key is not in the form lr_<id>_<secret>")
         _, prefix, secret = parts
+        now = self._clock.now()
         with self._uow() as uow:
             stored = uow.organisations.api_key(prefix)
             organisation = uow.organisations.get(stored.organisation_id) if stored else None
-        if stored is None or organisation is None:
-            raise UnknownOrganisation("No organisation has this API key")
-        if not hmac.compare_digest(stored.secret_hash, hash_secret(secret)):
-            raise IncorrectPassword("The API key's secret is wrong")
+            if stored is None or organisation is None:
+                raise UnknownOrganisation("No organisation has this API key")
+            if not hmac.compare_digest(stored.secret_hash, hash_secret(secret)):
+                raise IncorrectPassword("The API key's secret is wrong")
+            if stored.revoked_at is not None and stored.revoked_at <= now:
+                raise UnknownOrganisation("This API key has been revoked")
+            if stored.last_used_at is None or now - stored.last_used_at >= LAST_USED_GRANULARITY:
+                uow.organisations.touch_api_key(stored.id, now)
+                uow.commit()
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 
     def acting_for(self, actor: Actor, ukprn: str, user_name: str) -> Actor:
@@ -160,7 +148,6 @@ class OrganisationService:
                 raise UnknownOrganisation()
             uow.organisations.set_password_hash(organisation_id, hash_password(password))
             uow.commit()
-        self._recent.clear()  # the old password stops working here at once (other processes: within a minute)
         return password
 
     def authenticate_password(
@@ -168,31 +155,24 @@ class OrganisationService:
     ) -> Actor:
         """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005."""
         user_name = check_credentials(ukprn, organisation_ref, password, user_name)
-        key = (ukprn, organisation_ref, hashlib.sha256(password.encode()).hexdigest())
-        now = self._clock.now()
-        remembered = self._recent.get(key)
-        if remembered is not None and remembered[1] > now:
-            known = remembered[0]
-            return Actor(known.kind, user_name, known.id, known.ukprn)
+        # Checked against the database on every call, so a password changed anywhere (the CLI, another worker)
+        # is refused at once: one indexed lookup, the organisation and its password hash together.
         with self._uow() as uow:
             if ukprn:
-                organisation = uow.organisations.by_ukprn(ukprn)
+                found = uow.organisations.with_password_hash("ukprn", ukprn)
             elif organisation_ref:
-                organisation = uow.organisations.by_reference(organisation_ref)
+                found = uow.organisations.with_password_hash("organisation_ref", organisation_ref)
             else:
                 raise UnknownOrganisation("Neither UKPRN nor OrganisationRef was sent")
-            stored = uow.organisations.password_hash(organisation.id) if organisation else None
-        if organisation is None:
+        if found is None:
             raise UnknownOrganisation("No organisation has this UKPRN or OrganisationRef")
+        organisation, stored = found
         if organisation_ref and ukprn and organisation.organisation_ref != organisation_ref:
             raise UnknownOrganisation("The UKPRN and the OrganisationRef name different organisations")
         if stored is None:
             raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")
         if not password_matches(password, stored):
             raise IncorrectPassword()
-        if len(self._recent) >= _REMEMBERED_LIMIT:
-            self._recent.clear()
-        self._recent[key] = (organisation, now + CREDENTIALS_REMEMBERED)
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 
     def describe(self, actor: Actor, ukprn: str | None, organisation_ref: str | None) -> Organisation | None:
@@ -229,10 +209,18 @@ class OrganisationService:
 
 
 @dataclass(frozen=True, slots=True)
-class _Key:
+class IssuedSecret:
     prefix: str
     secret: str
 
     @property
     def text(self) -> str:
         return f"{KEY_PREFIX}_{self.prefix}_{self.secret}"
+
+    @property
+    def secret_hash(self) -> str:
+        return hash_secret(self.secret)
+
+
+def issue_key() -> IssuedSecret:
+    return IssuedSecret(prefix=secrets.token_hex(6), secret=secrets.token_hex(32))

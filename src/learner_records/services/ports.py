@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
 from ..domain.access import OrganisationKind
 from ..domain.learner import Learner
@@ -24,7 +24,7 @@ from .awarding_ports import (
 )
 from .batch_ports import BatchJobRepository
 from .portal_ports import InvitationRepository, LearnerHistory, ShareLinkRepository
-from .user_ports import UserRepository
+from .user_ports import SessionRepository, UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,21 @@ class StoredApiKey:
     organisation_id: int
     prefix: str
     secret_hash: str
+    revoked_at: datetime | None = None  # in the future: a rotated key, still accepted until then
+    last_used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """What an organisation's key list shows: never the secret or its hash."""
+
+    id: int
+    organisation_id: int
+    prefix: str
+    label: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +133,31 @@ class OrganisationRepository(Protocol):
 
     def list(self) -> list[Organisation]: ...
 
-    def add_api_key(self, organisation_id: int, prefix: str, secret_hash: str, now: datetime) -> None: ...
+    def add_api_key(
+        self, organisation_id: int, prefix: str, secret_hash: str, now: datetime, label: str | None = None
+    ) -> int: ...
 
-    def api_key(self, prefix: str) -> StoredApiKey | None: ...
+    def api_key(self, prefix: str) -> StoredApiKey | None:
+        """The key with this prefix, revoked or not (the caller compares revoked_at with the time)."""
+        ...
+
+    def api_keys(self, organisation_id: int) -> Sequence[ApiKeyInfo]: ...
+
+    def revoke_api_key(self, key_id: int, at: datetime) -> None:
+        """Revoke a key at `at`, unless it is revoked earlier already."""
+        ...
+
+    def touch_api_key(self, key_id: int, now: datetime) -> None: ...
 
     def set_password_hash(self, organisation_id: int, password_hash: str) -> None: ...
 
     def password_hash(self, organisation_id: int) -> str | None: ...
+
+    def with_password_hash(
+        self, by: Literal["ukprn", "organisation_ref"], value: str
+    ) -> tuple[Organisation, str | None] | None:
+        """The organisation with this UKPRN or OrganisationRef and its web-service password hash, in one lookup."""
+        ...
 
 
 class AccessLog(Protocol):
@@ -336,6 +369,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditSearch: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -42,6 +42,37 @@ class UserRepository(Protocol):
     def set_active(self, user_id: int, active: bool) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    user: User
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class SessionRepository(Protocol):
+    """Signed-in portal sessions, known by the hash of their random id."""
+
+    def add(self, id_hash: str, user_id: int, now: datetime, expires_at: datetime) -> None: ...
+
+    def get(self, id_hash: str) -> StoredSession | None:
+        """The session and its user, in one indexed lookup."""
+        ...
+
+    def touch(self, id_hash: str, now: datetime) -> None: ...
+
+    def revoke(self, id_hash: str, now: datetime) -> None: ...
+
+    def revoke_for_user(self, user_id: int, now: datetime) -> int:
+        """End every open session of the user; how many there were."""
+        ...
+
+    def forget_ended(self, user_id: int, now: datetime) -> None:
+        """Delete the user's sessions that have expired or were revoked, so the table does not grow."""
+        ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

@@ -110,6 +110,8 @@ class UserService:
             if not may_manage(by, user.role, user.organisation_id):
                 raise InsufficientAccess("Only the organisation's super user or the register unlocks an account")
             uow.users.record_sign_in(user_id, 0, None)
+            if user.locked:  # whoever held a session when it locked signs in afresh
+                uow.sessions.revoke_for_user(user_id, self._clock.now())
             uow.commit()
         return replace(user, failed_sign_ins=0, locked=False)
 
@@ -121,6 +123,8 @@ class UserService:
             if not may_manage(by, user.role, user.organisation_id) or user.id == by.id:
                 raise InsufficientAccess("You may not suspend or reactivate this account")
             uow.users.set_active(user_id, active)
+            if not active:
+                uow.sessions.revoke_for_user(user_id, self._clock.now())
             uow.commit()
         return replace(user, active=active)
 
@@ -131,6 +135,7 @@ class UserService:
             if uow.users.get(user_id) is None:
                 raise NotFound(f"No user {user_id}")
             uow.users.set_password_hash(user_id, hashed)
+            uow.sessions.revoke_for_user(user_id, self._clock.now())  # a copied cookie dies with the old password
             uow.commit()
 
 

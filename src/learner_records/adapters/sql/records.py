@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ...domain.access import OrganisationKind
-from ...services.ports import AccessEntry, MergeEvent, Organisation, StoredApiKey
+from ...services.ports import AccessEntry, ApiKeyInfo, MergeEvent, Organisation, StoredApiKey
 from .raw import RawSql, as_datetime
 
 _ORGANISATION = "SELECT id, ukprn, name, kind, organisation_ref FROM organisation"
@@ -49,11 +49,34 @@ class SqlOrganisationRepository:
     def list(self) -> list[Organisation]:
         return [_organisation(row) for row in self._raw.rows(f"{_ORGANISATION} ORDER BY id")]
 
-    def add_api_key(self, organisation_id: int, prefix: str, secret_hash: str, now: datetime) -> None:
-        self._raw.execute(
-            "INSERT INTO api_key (organisation_id, prefix, secret_hash, created_at) VALUES (?, ?, ?, ?)",
-            (organisation_id, prefix, secret_hash, self._raw.timestamp(now)),
+    def add_api_key(
+        self, organisation_id: int, prefix: str, secret_hash: str, now: datetime, label: str | None = None
+    ) -> int:
+        row = self._raw.first(
+            "INSERT INTO api_key (organisation_id, prefix, secret_hash, created_at, label) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (organisation_id, prefix, secret_hash, self._raw.timestamp(now), label),
         )
+        assert row is not None
+        return int(row[0])
+
+    def api_keys(self, organisation_id: int) -> Sequence[ApiKeyInfo]:
+        rows = self._raw.rows(
+            "SELECT id, organisation_id, prefix, label, created_at, last_used_at, revoked_at FROM api_key"
+            " WHERE organisation_id = ? ORDER BY id",
+            (organisation_id,),
+        )
+        return [ApiKeyInfo(key_id, org, prefix, label, as_datetime(created), _maybe(used), _maybe(revoked))
+                for key_id, org, prefix, label, created, used, revoked in rows]  # fmt: skip
+
+    def revoke_api_key(self, key_id: int, at: datetime) -> None:
+        self._raw.execute(
+            "UPDATE api_key SET revoked_at = ? WHERE id = ? AND (revoked_at IS NULL OR revoked_at > ?)",
+            (self._raw.timestamp(at), key_id, self._raw.timestamp(at)),
+        )
+
+    def touch_api_key(self, key_id: int, now: datetime) -> None:
+        self._raw.execute("UPDATE api_key SET last_used_at = ? WHERE id = ?", (self._raw.timestamp(now), key_id))
 
     def set_password_hash(self, organisation_id: int, password_hash: str) -> None:
         self._raw.execute("UPDATE organisation SET password_hash = ? WHERE id = ?", (password_hash, organisation_id))
@@ -62,12 +85,27 @@ class SqlOrganisationRepository:
         row = self._raw.first("SELECT password_hash FROM organisation WHERE id = ?", (organisation_id,))
         return None if row is None else row[0]
 
+    def with_password_hash(
+        self, by: Literal["ukprn", "organisation_ref"], value: str
+    ) -> tuple[Organisation, str | None] | None:
+        row = self._raw.first(
+            f"SELECT id, ukprn, name, kind, organisation_ref, password_hash FROM organisation WHERE {by} = ?", (value,)
+        )
+        return (_organisation(row[:5]), row[5]) if row else None
+
     def api_key(self, prefix: str) -> StoredApiKey | None:
         row = self._raw.first(
-            "SELECT id, organisation_id, prefix, secret_hash FROM api_key WHERE prefix = ? AND revoked_at IS NULL",
+            "SELECT id, organisation_id, prefix, secret_hash, revoked_at, last_used_at FROM api_key WHERE prefix = ?",
             (prefix,),
         )
-        return StoredApiKey(*row) if row else None
+        if row is None:
+            return None
+        key_id, organisation_id, found, secret_hash, revoked, used = row
+        return StoredApiKey(key_id, organisation_id, found, secret_hash, _maybe(revoked), _maybe(used))
+
+
+def _maybe(value: Any) -> datetime | None:
+    return None if value is None else as_datetime(value)
 
 
 class SqlAccessLog:

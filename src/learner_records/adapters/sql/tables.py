@@ -116,11 +116,13 @@ api_key = Table(
     "api_key",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("organisation_id", Integer, ForeignKey("organisation.id"), nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisation.id"), nullable=False, index=True),
     Column("prefix", String(16), nullable=False, unique=True),
     Column("secret_hash", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("revoked_at", DateTime),
+    Column("revoked_at", DateTime),  # in the future: a rotated key still accepted until then
+    Column("label", String(60)),  # what the key is for, e.g. "MIS nightly export"
+    Column("last_used_at", DateTime),  # to the minute: refreshed at most once a minute
 )
 
 # Append-only: who read or changed which learner, and when.
@@ -489,4 +491,18 @@ learner_account_detachment = Table(
     Column("reason", Text, nullable=False),
     Column("detached_by", String(254), nullable=False),
     Column("detached_at", DateTime, nullable=False),
+)
+
+
+# A signed-in portal session: the cookie carries a random id, only its hash is kept. Sign-out, a password change,
+# suspending or unlocking revokes it; it ends at expires_at (the absolute lifetime) however much it is used.
+user_session = Table(
+    "user_session",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
 )

@@ -24,6 +24,7 @@ from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventR
 from .portal import SqlInvitationRepository, SqlLearnerHistory, SqlShareLinkRepository
 from .raw import RawSql
 from .records import SqlAccessLog, SqlMergeLog, SqlOrganisationRepository
+from .sessions import SqlSessionRepository
 from .users import SqlUserRepository
 
 
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
     applications: SqlApplicationRepository
     password_links: SqlPasswordLinkRepository
     audit: SqlAuditSearch
+    sessions: SqlSessionRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -114,6 +116,7 @@ class SqlUnitOfWork:
         self.applications = SqlApplicationRepository(sql)
         self.password_links = SqlPasswordLinkRepository(sql)
         self.audit = SqlAuditSearch(sql)
+        self.sessions = SqlSessionRepository(sql)
         return self
 
     def __exit__(

@@ -9,11 +9,12 @@ from ...domain.users import Role, User
 from ...services.user_ports import NewUser
 from .raw import RawSql, as_datetime
 
-_USER = ("SELECT id, email, name, role, organisation_id, created_at, centre_id, uln, failed_sign_ins, locked_at,"
-         " active, password_hash FROM app_user")  # fmt: skip
+USER_COLUMNS = ("id", "email", "name", "role", "organisation_id", "created_at", "centre_id", "uln", "failed_sign_ins",
+                "locked_at", "active", "password_hash")  # fmt: skip
+_USER = f"SELECT {', '.join(USER_COLUMNS)} FROM app_user"
 
 
-def _user(row: tuple[Any, ...]) -> tuple[User, str | None]:
+def user_of(row: tuple[Any, ...]) -> tuple[User, str | None]:
     user_id, email, name, role, organisation_id, created, centre_id, uln, failed, locked_at, active, pw = row
     user = User(user_id, email, name, Role(role), organisation_id, as_datetime(created), centre_id, uln, failed,
                 locked_at is not None, bool(active))  # fmt: skip
@@ -36,22 +37,22 @@ class SqlUserRepository:
 
     def get(self, user_id: int) -> User | None:
         row = self._raw.first(f"{_USER} WHERE id = ?", (user_id,))
-        return _user(row)[0] if row else None
+        return user_of(row)[0] if row else None
 
     def by_email(self, email: str) -> tuple[User, str | None] | None:
         row = self._raw.first(f"{_USER} WHERE email = ?", (email,))
-        return _user(row) if row else None
+        return user_of(row) if row else None
 
     def for_organisation(self, organisation_id: int | None) -> list[User]:
         if organisation_id is None:
             rows = self._raw.rows(f"{_USER} ORDER BY email")
         else:
             rows = self._raw.rows(f"{_USER} WHERE organisation_id = ? ORDER BY email", (organisation_id,))
-        return [_user(row)[0] for row in rows]
+        return [user_of(row)[0] for row in rows]
 
     def for_uln(self, uln: str) -> User | None:
         row = self._raw.first(f"{_USER} WHERE uln = ? AND role = 'learner'", (uln,))
-        return _user(row)[0] if row else None
+        return user_of(row)[0] if row else None
 
     def record_sign_in(self, user_id: int, failed_sign_ins: int, locked_at: datetime | None) -> None:
         self._raw.execute(

@@ -16,6 +16,7 @@ from .awarding import awarding_app
 from .context import operator, services
 from .demo import demo
 from .errors import err_console, reporting
+from .keys import keys_app
 from .learners import learners_app
 from .output import console, print_json
 from .plr import achievements_app, plr_app, qualifications_app
@@ -32,6 +33,7 @@ app.add_typer(qualifications_app, name="qualifications")
 app.add_typer(plr_app, name="plr")
 app.add_typer(achievements_app, name="achievements")
 app.add_typer(awarding_app, name="awarding")
+orgs_app.add_typer(keys_app, name="keys")
 app.command("demo")(demo)
 
 

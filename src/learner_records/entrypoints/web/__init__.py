@@ -16,14 +16,13 @@ from .session import CsrfRefused, SignInNeeded, session_secret
 from .templating import page
 
 STATIC = Path(__file__).with_name("static")
-SESSION_HOURS = 8
 
 
 def install(app: FastAPI, services: Services) -> None:
     settings = services.settings
     app.add_middleware(
         SessionMiddleware, secret_key=session_secret(settings), session_cookie="learner_records_session",
-        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=bool(settings.tls_certfile),
+        max_age=settings.session_hours * 3600, same_site="lax", https_only=bool(settings.tls_certfile),
     )  # fmt: skip
     assets = STATIC / "govuk"
     if assets.is_dir():  # the GOV.UK Frontend build, copied from node_modules by `make assets`

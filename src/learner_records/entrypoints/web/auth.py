@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ...domain.errors import AccountLocked, SignInRefused
 from .access import current_user, route
 from .navigation import SECTIONS
-from .session import check_csrf, sign_in_session, signed_in_user
+from .session import check_csrf, sign_in_session, sign_out_session, signed_in_user
 from .templating import page
 
 router = APIRouter()
@@ -64,7 +64,7 @@ def sign_in(
 @route(router, "POST", "/sign-out")
 def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
-    request.session.clear()
+    sign_out_session(request)
     return RedirectResponse("/", status_code=303)
 
 

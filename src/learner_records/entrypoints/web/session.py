@@ -1,4 +1,5 @@
-"""Who is signed in (a user id in the signed session cookie), and the CSRF token every form carries."""
+"""Who is signed in (the id of a server-side session, in the signed session cookie), and the CSRF token every form
+carries. Signing out or a password change ends the session on the server, so a copied cookie stops working."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import Request
 from ...config import Settings
 from ...domain.users import User
 
-USER_KEY = "user_id"
+SESSION_KEY = "session"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -43,12 +44,12 @@ def signed_in_user(request: Request) -> User | None:
     cached: User | None = getattr(request.state, "user", None)
     if cached is not None:
         return cached
-    user_id = request.session.get(USER_KEY)
-    if user_id is None:
+    session_id = request.session.get(SESSION_KEY)
+    if session_id is None:
         return None
-    user: User | None = request.app.state.services.users.get(int(user_id))
-    if user is None or not user.active or user.locked:
-        request.session.clear()
+    user: User | None = request.app.state.services.sessions.resume(str(session_id))
+    if user is None:
+        request.session.clear()  # ended, expired or revoked: the cookie is dropped too
         return None
     request.state.user = user
     return user
@@ -56,9 +57,16 @@ def signed_in_user(request: Request) -> User | None:
 
 def sign_in_session(request: Request, user: User) -> None:
     request.session.clear()  # a new session on sign-in: no fixation
-    request.session[USER_KEY] = user.id
+    request.session[SESSION_KEY] = request.app.state.services.sessions.start(user)
     request.session[CSRF_KEY] = secrets.token_urlsafe(24)
     request.state.user = user
+
+
+def sign_out_session(request: Request) -> None:
+    session_id = request.session.get(SESSION_KEY)
+    if session_id is not None:
+        request.app.state.services.sessions.end(str(session_id))
+    request.session.clear()
 
 
 def csrf_token(request: Request) -> str:

@@ -1,8 +1,9 @@
-"""/api/v1: merges, the duplicate scan, organisations and the ULN check."""
+"""/api/v1: merges, the duplicate scan, organisations and their API keys, and the ULN check."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Query, status
 
@@ -12,6 +13,7 @@ from ....domain.errors import InvalidField, InvalidUln
 from ....domain.learner import validate_uln
 from ....services.ports import Organisation
 from ..deps import ActorDep, ServicesDep
+from ..key_schemas import ApiKeyIn, ApiKeyOut, IssuedKeyOut, RotateIn
 from ..schemas import (
     DuplicateOut,
     LearnerOut,
@@ -114,3 +116,41 @@ def check_uln(uln: str) -> UlnCheckOut:
         return UlnCheckOut(uln=uln_rules.validate(uln), valid=True, problem=None)
     except InvalidUln as error:
         return UlnCheckOut(uln=uln, valid=False, problem=error.problem)
+
+
+KEY_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    **PROBLEMS,
+    404: {"description": "No organisation has this UKPRN, or it has no such key"},
+}
+
+
+@router.get("/organisations/{ukprn}/keys", response_model=list[ApiKeyOut], responses=KEY_PROBLEMS)
+def list_keys(ukprn: str, actor: ActorDep, services: ServicesDep) -> list[ApiKeyOut]:
+    """An organisation's API keys, revoked ones too (register administrators only; never the secrets)."""
+    now = services.clock.now()
+    return [ApiKeyOut.of(key, now) for key in services.api_keys.keys(actor, ukprn)]
+
+
+@router.post("/organisations/{ukprn}/keys", status_code=status.HTTP_201_CREATED, response_model=IssuedKeyOut,
+             responses=KEY_PROBLEMS)  # fmt: skip
+def create_key(ukprn: str, body: ApiKeyIn, actor: ActorDep, services: ServicesDep) -> IssuedKeyOut:
+    """Another API key for an organisation; the answer is the only time its secret is shown."""
+    return IssuedKeyOut.of(services.api_keys.create(actor, ukprn, body.label), services.clock.now())
+
+
+@router.delete("/organisations/{ukprn}/keys/{key_id}", response_model=ApiKeyOut,
+               responses={**KEY_PROBLEMS, 409: {"description": "The key is revoked already"}})  # fmt: skip
+def revoke_key(ukprn: str, key_id: int, actor: ActorDep, services: ServicesDep) -> ApiKeyOut:
+    """Revoke a key: every request with it is refused (401) from now on."""
+    return ApiKeyOut.of(services.api_keys.revoke(actor, ukprn, key_id), services.clock.now())
+
+
+@router.post("/organisations/{ukprn}/keys/{key_id}/rotate", status_code=status.HTTP_201_CREATED,
+             response_model=IssuedKeyOut,
+             responses={**KEY_PROBLEMS, 409: {"description": "The key is revoked or rotated already"}})  # fmt: skip
+def rotate_key(
+    ukprn: str, key_id: int, actor: ActorDep, services: ServicesDep, body: RotateIn | None = None
+) -> IssuedKeyOut:
+    """A new key in place of this one; the old one is refused at once, or after `overlap_minutes` (at most 60)."""
+    overlap = timedelta(minutes=body.overlap_minutes if body else 0)
+    return IssuedKeyOut.of(services.api_keys.rotate(actor, ukprn, key_id, overlap), services.clock.now())
