@@ -14,6 +14,7 @@ from ...domain.access import OrganisationKind
 from ...domain.errors import InvalidField, InvalidUln
 from .awarding import awarding_app
 from .context import operator, services
+from .database import db_backup, db_restore
 from .demo import demo
 from .errors import err_console, reporting
 from .learners import learners_app
@@ -33,6 +34,8 @@ app.add_typer(plr_app, name="plr")
 app.add_typer(achievements_app, name="achievements")
 app.add_typer(awarding_app, name="awarding")
 app.command("demo")(demo)
+db_app.command("backup")(db_backup)
+db_app.command("restore")(db_restore)
 
 
 @db_app.command("upgrade")
