@@ -39,6 +39,10 @@ LIBPQ_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": 
              "connect_timeout": "PGCONNECT_TIMEOUT", "application_name": "PGAPPNAME"}  # fmt: skip
 
 
+# Tables whose rows the migrations write: an empty register has them.
+BOOKKEEPING = ("alembic_version", "access_log_head")
+
+
 class BackupError(LearnerRecordsError):
     """A backup or restore could not be made; the message says why in one line."""
 
@@ -170,10 +174,10 @@ def _sqlite_backup(database: Path, partial: Path) -> str | None:
 
 
 def _sqlite_has_rows(connection: sqlite3.Connection) -> list[str]:
-    names = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
-    )]  # fmt: skip
-    return [name for name in names if connection.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone()]
+    names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                                  " AND name NOT LIKE 'sqlite_%' ORDER BY name")]  # fmt: skip
+    return [name for name in names if name not in BOOKKEEPING
+            and connection.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone()]  # fmt: skip
 
 
 def _sqlite_restore(database: Path, source: Path, force: bool) -> Restored:
@@ -285,10 +289,10 @@ def _pg_backup(parsed: URL, partial: Path) -> str | None:
 def _pg_filled_tables(parsed: URL) -> tuple[set[str], list[str]]:
     names = {str(row[0]) for row in _pg_query(parsed, "SELECT tablename FROM pg_tables"
                                                       " WHERE schemaname = current_schema()")}  # fmt: skip
-    if not names - {"alembic_version"}:
+    if not names - set(BOOKKEEPING):
         return names, []
     probes = " UNION ALL ".join(f"SELECT '{name}' FROM (SELECT 1 FROM \"{name}\" LIMIT 1) AS t{index}"
-                                for index, name in enumerate(sorted(names - {"alembic_version"})))  # fmt: skip
+                                for index, name in enumerate(sorted(names - set(BOOKKEEPING))))  # fmt: skip
     return names, sorted(str(row[0]) for row in _pg_query(parsed, probes))
 
 

@@ -133,6 +133,8 @@ access_log = Table(
     Column("user_name", String(128), nullable=False),
     Column("action", String(40), nullable=False),
     Column("uln", String(10)),
+    # SHA-256 over the previous row's chain_hash and this row (adapters/sql/access_chain.py)
+    Column("chain_hash", String(64)),
     Index("ix_access_log_uln_at", "uln", "at"),
     Index("ix_access_log_organisation_id_at", "organisation_id", "at"),
 )
@@ -473,3 +475,12 @@ password_link = Table(
 # The administrators' access log search: by date range alone, and by user, newest first.
 Index("ix_access_log_at", access_log.c.at)
 Index("ix_access_log_user_name_at", access_log.c.user_name, access_log.c.at)
+
+# The access log's newest row and its chain_hash, updated with every append: a log cut short no longer ends there.
+access_log_head = Table(
+    "access_log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # the one row is id 1
+    Column("last_id", Integer, nullable=False),
+    Column("chain_hash", String(64), nullable=False),
+)
