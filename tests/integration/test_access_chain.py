@@ -160,3 +160,15 @@ def test_writers_appending_side_by_side_keep_one_intact_chain(services: Services
     assert failures == []
     verdict = access_chain.verify(engine_of(services))
     assert (verdict.intact, verdict.entries) == (True, 1 + 4 * 30 * 2)
+
+
+def test_a_batch_larger_than_one_statement_appends_as_one_chain(services: Services) -> None:
+    at = datetime(2026, 12, 3, 9, 30)
+    entries = [AccessEntry(at, None, "batch@riverside.ac.uk", "batch_verify", f"{n:010d}") for n in range(2_500)]
+    with services.uow(write=True) as uow:
+        uow.access_log.record(entries[:1])
+        uow.access_log.record(entries[1:])
+        uow.commit()
+    verdict = access_chain.verify(engine_of(services))
+    assert (verdict.intact, verdict.entries, verdict.head_hash) == (
+        True, 2_500, access_chain.chain(access_chain.GENESIS, entries)[-1])  # fmt: skip

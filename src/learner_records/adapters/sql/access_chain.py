@@ -25,6 +25,8 @@ from .raw import RawSql, as_datetime
 
 GENESIS = "0" * 64
 TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
+_COLUMNS = "(at, organisation_id, user_name, action, uln, chain_hash)"
+_PER_STATEMENT = 1_000  # rows in one INSERT on PostgreSQL, far below its 65,535 parameters
 
 
 def encode(entry: AccessEntry) -> bytes:
@@ -49,13 +51,20 @@ def append(sql: RawSql, entries: Sequence[AccessEntry]) -> None:
     head = sql.first("SELECT chain_hash FROM access_log_head WHERE id = 1" + (" FOR UPDATE" if sql.postgres else ""))
     assert head is not None  # the migration that made the table wrote its one row
     links = chain(head[0], entries)
-    sql.execute_many(
-        "INSERT INTO access_log (at, organisation_id, user_name, action, uln, chain_hash) VALUES (?, ?, ?, ?, ?, ?)",
-        [(sql.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln, link)
-         for e, link in zip(entries, links, strict=True)],
-    )  # fmt: skip
-    sql.execute("UPDATE access_log_head SET last_id = (SELECT max(id) FROM access_log), chain_hash = ? WHERE id = 1",
-                (links[-1],))  # fmt: skip
+    rows = [(sql.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln, link)
+            for e, link in zip(entries, links, strict=True)]  # fmt: skip
+    if not sql.postgres:
+        sql.execute_many(f"INSERT INTO access_log {_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)", rows)
+        sql.execute("UPDATE access_log_head SET last_id = last_insert_rowid(), chain_hash = ? WHERE id = 1",
+                    (links[-1],))  # fmt: skip
+        return
+    # one round trip for the rows and the head, while the head's lock is held
+    for start in range(0, len(rows), _PER_STATEMENT):
+        chunk = rows[start : start + _PER_STATEMENT]
+        sql.execute(f"WITH added AS (INSERT INTO access_log {_COLUMNS} VALUES"
+                    f" {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} RETURNING id)"
+                    " UPDATE access_log_head SET last_id = (SELECT max(id) FROM added), chain_hash = ? WHERE id = 1",
+                    [value for row in chunk for value in row] + [chunk[-1][-1]])  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
