@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -121,6 +122,8 @@ def test_a_backup_restores_every_table_row_for_row_into_a_new_database(
     assert code == 0, output
     assert "personal data" in said(output)
     assert backup.stat().st_mode & 0o777 == 0o600
+    head = re.search(r"^head \d+:[0-9a-f]{64}$", output, re.M)
+    assert head is not None
 
     empty = new_database()
     use_database(monkeypatch, empty)
@@ -128,6 +131,8 @@ def test_a_backup_restores_every_table_row_for_row_into_a_new_database(
     assert code == 0, output
     assert f"schema revision {head_revision()}" in said(output) and "db upgrade" not in said(output)
     assert every_row(empty) == original
+    code, output = run(cli, "audit", "verify", "--anchor", head.group(0).removeprefix("head "))
+    assert (code, head.group(0) in output.splitlines()) == (0, True)
 
 
 def test_restore_replaces_a_database_holding_data_only_with_force(

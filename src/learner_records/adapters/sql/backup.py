@@ -56,6 +56,7 @@ class BackupMade:
     path: Path
     size: int
     revision: str | None  # the schema revision the backup is at
+    access_log_head: str | None  # ID:HASH, the access log's newest row in the backup, for `audit verify --anchor`
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +80,10 @@ def backup(url: str, target: Path) -> BackupMade:
     parsed = make_url(url)
     with _private_file(target) as partial:
         if parsed.get_backend_name() == "sqlite":
-            revision = _sqlite_backup(_sqlite_path(parsed), partial)
+            revision, head = _sqlite_backup(_sqlite_path(parsed), partial)
         else:
-            revision = _pg_backup(parsed, partial)
-    return BackupMade(target, target.stat().st_size, revision)
+            revision, head = _pg_backup(parsed, partial)
+    return BackupMade(target, target.stat().st_size, revision, head)
 
 
 def restore(url: str, source: Path, force: bool = False) -> Restored:
@@ -160,7 +161,15 @@ def _sqlite_revision(connection: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _sqlite_backup(database: Path, partial: Path) -> str | None:
+def _sqlite_head(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute("SELECT last_id, chain_hash FROM access_log_head WHERE id = 1").fetchone()
+    except sqlite3.DatabaseError:  # a schema from before the chain
+        return None
+    return None if row is None else f"{row[0]}:{row[1]}"
+
+
+def _sqlite_backup(database: Path, partial: Path) -> tuple[str | None, str | None]:
     if not database.is_file():
         raise BackupError(f"there is no SQLite database at {database}")
     with closing(sqlite3.connect(database, timeout=30)) as source, closing(sqlite3.connect(partial)) as copy:
@@ -170,7 +179,7 @@ def _sqlite_backup(database: Path, partial: Path) -> str | None:
         problems = [row[0] for row in copy.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
             raise BackupError(f"the copy failed SQLite's integrity check: {problems[0]}")
-        return _sqlite_revision(copy)
+        return _sqlite_revision(copy), _sqlite_head(copy)
 
 
 def _sqlite_has_rows(connection: sqlite3.Connection) -> list[str]:
@@ -259,15 +268,20 @@ def _run(command: Sequence[str | Path], environment: dict[str, str], **options: 
     return finished.stdout.decode(errors="replace") if finished.stdout is not None else ""
 
 
-def _dump_revision(pg_restore: Path, dump: Path, environment: dict[str, str]) -> str | None:
-    """The alembic_version row inside a dump, read without restoring it."""
-    script = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", dump], environment,
+def _dump_row(pg_restore: Path, dump: Path, environment: dict[str, str], table: str) -> list[str] | None:
+    """The first row of a table inside a dump, read without restoring it."""
+    script = _run([pg_restore, "--data-only", f"--table={table}", "--file=-", dump], environment,
                   stdout=subprocess.PIPE)  # fmt: skip
     lines = script.splitlines()
     for index, line in enumerate(lines[:-1]):
-        if line.startswith("COPY ") and "alembic_version" in line and lines[index + 1] != "\\.":
-            return lines[index + 1].strip()
+        if line.startswith("COPY ") and f".{table} " in line and lines[index + 1] != "\\.":
+            return lines[index + 1].split("\t")
     return None
+
+
+def _dump_revision(pg_restore: Path, dump: Path, environment: dict[str, str]) -> str | None:
+    row = _dump_row(pg_restore, dump, environment, "alembic_version")
+    return None if row is None else row[0].strip()
 
 
 def _dump_tables(pg_restore: Path, dump: Path, environment: dict[str, str]) -> set[str]:
@@ -277,13 +291,14 @@ def _dump_tables(pg_restore: Path, dump: Path, environment: dict[str, str]) -> s
             and len(parts := line.split(";", 1)[-1].split()) >= 5 and parts[2] == "TABLE"}  # fmt: skip
 
 
-def _pg_backup(parsed: URL, partial: Path) -> str | None:
+def _pg_backup(parsed: URL, partial: Path) -> tuple[str | None, str | None]:
     environment = _libpq_environment(parsed)
     pg_dump, pg_restore = _pg_tool("pg_dump", parsed), _pg_tool("pg_restore", parsed)
     with partial.open("wb") as file:
         _run([pg_dump, "--format=custom", "--no-password"], environment, stdout=file)
-    _dump_tables(pg_restore, partial, environment)  # the archive reads back whole
-    return _dump_revision(pg_restore, partial, environment)
+    tables = _dump_tables(pg_restore, partial, environment)  # the archive reads back whole
+    head = _dump_row(pg_restore, partial, environment, "access_log_head") if "access_log_head" in tables else None
+    return _dump_revision(pg_restore, partial, environment), None if head is None else f"{head[1]}:{head[2]}"
 
 
 def _pg_filled_tables(parsed: URL) -> tuple[set[str], list[str]]:

@@ -25,6 +25,9 @@ def db_backup(file: Annotated[Path, typer.Argument(help="A new file to write the
     SQLite: the online backup API, then an integrity check of the copy. PostgreSQL: pg_dump's custom format."""
     made = backups.backup(Settings.from_environment().database_url, file)
     console.print(f"backed up to {made.path} ({made.size:,} bytes, schema revision {made.revision})", markup=False)
+    if made.access_log_head:
+        console.print("access log head in the backup (keep it apart from the database, for `audit verify --anchor`):")
+        print(f"head {made.access_log_head}")  # noqa: T201 - plain, so scripts can keep it
     err_console.print(PERSONAL_DATA)
 
 
