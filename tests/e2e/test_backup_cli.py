@@ -198,16 +198,37 @@ def test_bad_backup_files_are_refused_in_one_line(cli: CliRunner, database_url: 
     assert every_row(database_url) == before
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_missing_pg_dump_is_named(database_url: str, tmp_path: Path) -> None:
-    environment = {**os.environ, "LEARNER_RECORDS_DATABASE_URL": database_url, "PATH": str(tmp_path)}
+def backup_with_programs_in(database_url: str, root: Path, target: Path, **environ: str) -> tuple[int, str]:
+    """`db backup` in a process that looks for PostgreSQL's programs in root/<major>/bin instead of Debian's place."""
+    environment = {**os.environ, "LEARNER_RECORDS_DATABASE_URL": database_url, **environ}
     script = ("import learner_records.adapters.sql.backup as b, pathlib, sys; b.PG_BIN = pathlib.Path(sys.argv[1]);"
               "from learner_records.entrypoints.cli import app; app(['db', 'backup', sys.argv[2]])")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(tmp_path / "b")], env=environment,
+    done = subprocess.run([sys.executable, "-c", script, str(root), str(target)], env=environment,
                           capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 1
-    assert "pg_dump not found on PATH" in done.stderr and "postgresql-client-15" in done.stderr
+    return done.returncode, said(done.stderr)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_missing_pg_dump_is_named(database_url: str, tmp_path: Path) -> None:
+    code, error = backup_with_programs_in(database_url, tmp_path, tmp_path / "b", PATH=str(tmp_path))
+    assert code == 1
+    assert "pg_dump not found on PATH" in error and "postgresql-client-15" in error
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_pg_dump_older_than_the_server_fails_in_one_line(database_url: str, tmp_path: Path) -> None:
+    tools = tmp_path / "15" / "bin"
+    tools.mkdir(parents=True)
+    mismatch = ("pg_dump: error: aborting because of server version mismatch",
+                "pg_dump: detail: server version: 15.18; pg_dump version: 14.10")  # fmt: skip
+    (tools / "pg_dump").write_text("#!/bin/sh\n" + "".join(f"echo '{line}' >&2\n" for line in mismatch) + "exit 1\n")
+    (tools / "pg_dump").chmod(0o755)
+    code, error = backup_with_programs_in(database_url, tmp_path, tmp_path / "b")
+    assert code == 1
+    assert error == ("error: pg_dump failed: aborting because of server version mismatch; detail: server version:"
+                     " 15.18; pg_dump version: 14.10")  # fmt: skip
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["15"]
 
 
 @pytest.mark.slow

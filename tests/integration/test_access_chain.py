@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, create_engine, text
 
 from learner_records.adapters.sql import access_chain
-from learner_records.adapters.sql.migrate import upgrade
+from learner_records.adapters.sql.migrate import alembic_config, upgrade
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor
 from learner_records.services.ports import AccessEntry
@@ -122,18 +122,17 @@ def test_the_chain_follows_the_order_of_a_batch_and_of_the_rows_before_it() -> N
     assert access_chain.chain(one_batch[0], entries[1:]) != access_chain.chain(access_chain.GENESIS, entries[1:])
 
 
-def test_rows_already_in_the_log_are_chained_by_the_migration(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0006")
-    engine = create_engine(url)
+def test_rows_already_in_the_log_are_chained_by_the_migration(database_url: str) -> None:
+    command.downgrade(alembic_config(database_url), "0006")
+    engine = create_engine(database_url)
     change(engine, *(f"INSERT INTO access_log (at, organisation_id, user_name, action, uln) VALUES"
-                     f" ('2026-11-0{n % 9 + 1} 09:00:00.000000', NULL, 'cli:Zoë', 'find_by_uln', '102689309{n % 2}')"
+                     f" ('2026-11-0{n % 9 + 1} 09:00:00.{n:06d}', NULL, 'cli:Zoë', 'find_by_uln', '102689309{n % 2}')"
                      for n in range(12)))  # fmt: skip
-    upgrade(url)
+    upgrade(database_url)
     verdict = access_chain.verify(engine)
-    assert (verdict.intact, verdict.entries, verdict.head_id) == (True, 12, 12)
-    change(engine, "UPDATE access_log SET action = 'nothing' WHERE id = 4")
-    assert access_chain.verify(engine).broken_at == 4
+    assert (verdict.intact, verdict.entries, verdict.head_id) == (True, 12, ids(engine)[-1])
+    change(engine, f"UPDATE access_log SET action = 'nothing' WHERE id = {ids(engine)[3]}")
+    assert access_chain.verify(engine).broken_at == ids(engine)[3]
     engine.dispose()
 
 
