@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ...domain.access import OrganisationKind
 from ...services.ports import AccessEntry, ApiKeyInfo, MergeEvent, Organisation, StoredApiKey
+from . import access_chain
 from .raw import RawSql, as_datetime
 
 _ORGANISATION = "SELECT id, ukprn, name, kind, organisation_ref FROM organisation"
@@ -109,14 +110,19 @@ def _maybe(value: Any) -> datetime | None:
 
 
 class SqlAccessLog:
+    """Entries wait for the unit of work's commit, which appends them to the hash chain (access_chain.py) as its
+    last statement: the chain's lock is then held only for the commit, and is never waited for while held."""
+
     def __init__(self, sql: RawSql) -> None:
         self._raw = sql
+        self._pending: list[AccessEntry] = []
 
     def record(self, entries: Sequence[AccessEntry]) -> None:
-        self._raw.execute_many(
-            "INSERT INTO access_log (at, organisation_id, user_name, action, uln) VALUES (?, ?, ?, ?, ?)",
-            [(self._raw.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln) for e in entries],
-        )
+        self._pending.extend(entries)
+
+    def flush(self) -> None:
+        entries, self._pending = self._pending, []
+        access_chain.append(self._raw, entries)
 
 
 class SqlMergeLog:

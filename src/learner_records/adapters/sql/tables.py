@@ -135,6 +135,8 @@ access_log = Table(
     Column("user_name", String(128), nullable=False),
     Column("action", String(40), nullable=False),
     Column("uln", String(10)),
+    # SHA-256 over the previous row's chain_hash and this row (adapters/sql/access_chain.py)
+    Column("chain_hash", String(64)),
     Index("ix_access_log_uln_at", "uln", "at"),
     Index("ix_access_log_organisation_id_at", "organisation_id", "at"),
 )
@@ -505,4 +507,14 @@ user_session = Table(
     Column("last_seen_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
+)
+
+
+# The access log's newest row and its chain_hash, updated with every append: a log cut short no longer ends there.
+access_log_head = Table(
+    "access_log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # the one row is id 1
+    Column("last_id", Integer, nullable=False),
+    Column("chain_hash", String(64), nullable=False),
 )

@@ -128,6 +128,7 @@ class SqlUnitOfWork:
             self._pooled.close()
 
     def commit(self) -> None:
+        self.access_log.flush()
         if self._sqlite:
             self._driver.execute("COMMIT")
         else:

@@ -12,8 +12,10 @@ from ...config import Settings
 from ...domain import uln as uln_rules
 from ...domain.access import OrganisationKind
 from ...domain.errors import InvalidField, InvalidUln
+from .audit import audit_app
 from .awarding import awarding_app
 from .context import operator, services
+from .database import db_backup, db_restore
 from .demo import demo
 from .errors import err_console, reporting
 from .keys import keys_app
@@ -34,7 +36,10 @@ app.add_typer(plr_app, name="plr")
 app.add_typer(achievements_app, name="achievements")
 app.add_typer(awarding_app, name="awarding")
 orgs_app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 app.command("demo")(demo)
+db_app.command("backup")(db_backup)
+db_app.command("restore")(db_restore)
 
 
 @db_app.command("upgrade")
