@@ -198,7 +198,7 @@ def test_a_request_that_breaks_the_contract_schema_is_refused_before_anything_el
     ("credentials", "code"),
     [
         ({"UKPRN": "99999999"}, "WSEC0003"),
-        ({"OrgPassword": "WrongPassword123"}, "WSEC0005"),
+        ({"OrgPassword": "WrongPassword123"}, "WSEC0003"),  # as an unknown one: it tells nobody which UKPRNs exist
         ({"OrgPassword": "short"}, "WSEC0001"),
         ({"UKPRN": None, "OrganisationRef": None}, "WSEC0003"),
     ],

@@ -88,7 +88,7 @@ def test_updating_a_learner_into_another_learners_five_fields_answers_wsrc0021(s
     assert soap.service("LearnerService").updateSingleLearner(**soap.miap("school"), Learner=clash) == "WSRC0021"
 
 
-@pytest.mark.parametrize(("change", "code"), [({"OrgPassword": "WrongPassword123"}, "WSEC0005"),
+@pytest.mark.parametrize(("change", "code"), [({"OrgPassword": "WrongPassword123"}, "WSEC0003"),
                                               ({"OrganisationRef": "99999999"}, "WSEC0003")])  # fmt: skip
 def test_external_service_checks_the_invoking_user(soap: Soap, change: dict[str, str], code: str) -> None:
     user = {"OrgPassword": soap.passwords["awarding"], "OrganisationRef": soap.ukprns["awarding"],

@@ -185,7 +185,7 @@ def test_r9_credentials_are_checked(soap: Soap) -> None:
     with pytest.raises(Fault) as raised:
         soap.service("LearnerServiceR9").GetOrganisation(invokingOrganisation=wrong, userType="ORG", vendorId=1,
                                                          language="ENG", ukPrn="10000001", orgRef=None)  # fmt: skip
-    assert domain_fault(raised)[0] == "WSEC0005"
+    assert domain_fault(raised)[0] == "WSEC0003"
 
 
 def test_a_school_may_not_submit_achievements_wsec0006(soap: Soap, learner: str) -> None:

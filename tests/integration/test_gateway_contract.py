@@ -15,7 +15,6 @@ from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor, OrganisationKind
 from learner_records.domain.errors import (
     DuplicateLearner,
-    IncorrectPassword,
     InsufficientAccess,
     NotFound,
     RegisterUnavailable,
@@ -220,16 +219,19 @@ def soap_url(services: Services) -> Iterator[str]:
         yield url
 
 
-def test_a_wrong_password_raises_incorrect_password(soap_url: str, services: Services, operator: Actor) -> None:
+def test_a_wrong_password_raises_unknown_organisation_as_an_unknown_one_would(
+    soap_url: str, services: Services, operator: Actor
+) -> None:
     body = services.organisations.create(operator, "10090001", "Northgate Awards",
                                          OrganisationKind.AWARDING_ORGANISATION).organisation  # fmt: skip
     services.organisations.set_password(operator, body.id)
     wrong = SoapGateway(soap_url, "10090001", "W" * 16, "results", services.clock)
-    with pytest.raises(IncorrectPassword):
+    # our register answers a wrong password as it answers an organisation it does not know (WSEC0003)
+    with pytest.raises(UnknownOrganisation):
         wrong.verify([VerificationQuery(random_uln(), "Siobhán", "Ó Briain")])
-    with pytest.raises(IncorrectPassword):
+    with pytest.raises(UnknownOrganisation):
         wrong.read_plr(VerificationQuery(random_uln(), "Siobhán", "Ó Briain"))
-    with pytest.raises(IncorrectPassword):
+    with pytest.raises(UnknownOrganisation):
         wrong.achievement_job(1)
 
 

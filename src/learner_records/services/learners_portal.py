@@ -32,7 +32,8 @@ from ..domain.sharing import (
     share_viewer,
     unknown_code,
 )
-from ..domain.users import Permission, Role, User, check_email, check_password
+from ..domain.users import Permission, Role, User, check_email
+from .password_policy import PasswordPolicy
 from .ports import (
     AccessEntry,
     Clock,
@@ -91,12 +92,15 @@ class LearnerPortalService:
         hasher: PasswordHasher,
         renderer: PlrRenderer,
         randbelow: Callable[[int], int],
+        *,
+        policy: PasswordPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
         self._renderer = renderer
         self._randbelow = randbelow
+        self._policy = policy
 
     def _random(self, alphabet: str, length: int) -> str:
         return "".join(alphabet[self._randbelow(len(alphabet))] for _ in range(length))
@@ -135,7 +139,7 @@ class LearnerPortalService:
         if not email.strip():
             checks.add(InvalidField("email", "Enter your email address", "you will sign in with it"))
         if password:
-            checks.take(check_password, password)
+            checks.take(lambda text: self._policy.check(text, email=email), password)
         else:
             checks.add(InvalidField("password", "Create a password",
                                     "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol"))

@@ -15,8 +15,9 @@ _USER = ("SELECT id, email, name, role, organisation_id, created_at, centre_id, 
 
 def _user(row: tuple[Any, ...]) -> tuple[User, str | None]:
     user_id, email, name, role, organisation_id, created, centre_id, uln, failed, locked_at, active, pw = row
+    locked_since = as_datetime(locked_at) if locked_at is not None else None
     user = User(user_id, email, name, Role(role), organisation_id, as_datetime(created), centre_id, uln, failed,
-                locked_at is not None, bool(active))  # fmt: skip
+                locked_since is not None, bool(active), locked_since)  # fmt: skip
     return user, pw
 
 
