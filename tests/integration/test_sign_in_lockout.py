@@ -4,6 +4,7 @@ every refusal looks alike and costs the same; a chosen password must not be a co
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,9 @@ from learner_records.services.password_policy import PasswordPolicy
 from learner_records.services.user_ports import PasswordHasher
 from learner_records.services.users import UserService
 from tests.conftest import TEST_HASHER, MovableClock
+from tests.integration.test_learner_portal import world
+
+__all__ = ["world"]  # the fixture, used by name
 
 PASSWORD = "Correct-horse-9"
 EMAIL = "office@riverside.ac.uk"
@@ -140,3 +144,19 @@ def test_a_password_with_the_persons_name_or_email_is_refused_wherever_it_is_set
         services.users.set_password(person.id, "Dragon2024!")
     services.users.set_password(person.id, "Quiet-lantern-58")
     assert services.users.sign_in(EMAIL, "Quiet-lantern-58").id == person.id
+
+
+def test_a_common_password_is_refused_through_a_password_link_and_a_learner_invitation(
+    services: Services, world: dict[str, Any]
+) -> None:
+    admin = services.users.create(None, "admin@register.example", "Ada Admin", Role.ADMINISTRATOR, None, PASSWORD)
+    token = services.password_links.issue(admin, world["office"].id).rsplit("/", 1)[1]
+    with pytest.raises(InvalidField, match="commonly used"):
+        services.password_links.set_password(token, "Baseball2024!")
+    services.password_links.set_password(token, "Quiet-lantern-58")  # the link was not used up by the refusal
+    code = services.learners_portal.issue_invitation(world["office"], world["learner"].uln).code
+    with pytest.raises(InvalidField, match="commonly used"):
+        services.learners_portal.redeem_invitation(code, "siobhan@example.org", "Princess1!")
+    with pytest.raises(InvalidField, match="contains your name or email"):
+        services.learners_portal.redeem_invitation(code, "siobhan@example.org", "Siobhan-2026!")
+    assert services.learners_portal.redeem_invitation(code, "siobhan@example.org", "Quiet-lantern-58").uln

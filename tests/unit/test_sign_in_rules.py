@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,7 +16,7 @@ from learner_records.domain.errors import (
     TooManyAttempts,
     UnknownOrganisation,
 )
-from learner_records.domain.users import Lockout, check_password
+from learner_records.domain.users import Lockout, Role, User, check_password
 from learner_records.services.throttling import Counted, Door, Throttle, api_key_id, api_key_refused
 
 
@@ -25,6 +26,22 @@ def test_the_lock_begins_at_the_tenth_wrong_password_and_doubles_with_each_furth
     failed: int, lock: timedelta | None
 ) -> None:
     assert Lockout().lock_for(failed) == lock
+
+
+def test_a_lock_set_under_the_old_three_strike_rule_runs_out_after_the_first_period() -> None:
+    locked_at = datetime(2026, 11, 2, 9, 0)
+    old = User(1, "a@example.org", "A", Role.ONLINE_USER, 1, locked_at, failed_sign_ins=3, locked=True,
+               locked_at=locked_at)  # fmt: skip
+    assert Lockout().until(old) == locked_at + timedelta(minutes=15)
+    assert Lockout().holds(old, locked_at + timedelta(minutes=14))
+    assert not Lockout().holds(old, locked_at + timedelta(minutes=15))
+    assert Lockout().until(replace(old, locked=False, locked_at=None)) is None
+
+
+@pytest.mark.parametrize(("seconds", "words"), [(1, "1 second"), (59, "59 seconds"), (60, "1 minute"),
+                                                (61, "2 minutes"), (900, "15 minutes")])  # fmt: skip
+def test_too_many_attempts_says_how_long_to_wait(seconds: int, words: str) -> None:
+    assert TooManyAttempts(seconds).message.endswith(f"Try again in {words}")
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,8 @@ class TooManyAttempts(AccessError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = max(1, retry_after)
         minutes = -(-self.retry_after // 60)
-        wait = f"{self.retry_after} seconds" if self.retry_after < 60 else f"{minutes} minute{'s' * (minutes > 1)}"
+        count, unit = (self.retry_after, "second") if self.retry_after < 60 else (minutes, "minute")
+        wait = f"{count} {unit}{'s' if count != 1 else ''}"
         super().__init__(f"There have been too many failed attempts. Try again in {wait}")
 
 

@@ -112,11 +112,6 @@ class UserService:
         if lock_for and self._on_lock is not None:
             self._on_lock(uow, user, now + lock_for)
 
-    def locked_until(self, user: User) -> datetime | None:
-        """When the account's lock runs out, while it holds (for the pages that list people)."""
-        until = self.lockout.until(user)
-        return until if until is not None and until > self._clock.now() else None
-
     def get(self, user_id: int) -> User | None:
         with self._uow() as uow:
             return uow.users.get(user_id)
