@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
+from .adapters.common_passwords import common_passwords
 from .adapters.lrs_gateway.in_process import InProcessGateway
 from .adapters.lrs_gateway.soap import SoapGateway
 from .adapters.mail.smtp import OutgoingMail, SmtpMailer
@@ -17,9 +18,11 @@ from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
+from .adapters.throttle import LimitsLimiter
 from .config import Settings
 from .domain import matching
 from .domain.access import Actor
+from .domain.users import Lockout
 from .services.achievements import AchievementService
 from .services.administration import AdministrationService
 from .services.api_keys import ApiKeyService
@@ -33,10 +36,12 @@ from .services.invitations import InvitationService
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
+from .services.password_policy import PasswordPolicy
 from .services.ports import Clock, PlrRenderer, UnitOfWorkFactory
 from .services.records import RecordsService
 from .services.register import RegisterService
 from .services.sessions import SessionService
+from .services.throttling import Counted, Door, Throttle
 from .services.user_ports import PasswordHasher
 from .services.users import UserService
 
@@ -90,6 +95,13 @@ class Services:
     api_keys: ApiKeyService
     engine: Engine | None = None
     mailer: Mailer | None = None
+    throttle: Throttle = field(default_factory=lambda: make_throttle(Settings()))
+
+
+def make_throttle(settings: Settings) -> Throttle:
+    rules = {(door, counted): getattr(settings, f"throttle_{door.value}_{counted.value}", "")
+             for door in Door for counted in Counted}  # fmt: skip
+    return Throttle(LimitsLimiter(rules, settings.throttle_storage))
 
 
 def thresholds(settings: Settings) -> matching.MatchThresholds:
@@ -135,8 +147,10 @@ def bootstrap(
     awarding = AwardingService(uow, clock, gateway_for, settings.removal_days)
     certificates = FpdfCertificateRenderer()
     organisations = OrganisationService(uow, clock)
-    users = UserService(uow, clock, hasher)
-    password_links = PasswordLinkService(uow, clock, hasher, settings.public_url)
+    policy = PasswordPolicy(common_passwords())
+    password_links = PasswordLinkService(uow, clock, hasher, settings.public_url, policy=policy)
+    lockout = Lockout(after=settings.lockout_after, first=timedelta(minutes=settings.lockout_minutes))
+    users = UserService(uow, clock, hasher, policy=policy, lockout=lockout, on_lock=password_links.issue_unlock_in)
     return Services(
         settings=settings,
         uow=uow,
@@ -155,11 +169,12 @@ def bootstrap(
         administration=AdministrationService(uow, clock, users, password_links),
         batches=BatchService(uow, clock, register, job_signal),
         learners_portal=LearnerPortalService(uow, clock, renderer, randbelow),
-        invitations=InvitationService(uow, clock, hasher, randbelow),
+        invitations=InvitationService(uow, clock, hasher, randbelow, policy=policy),
         job_signal=job_signal,
         sessions=SessionService(uow, clock, timedelta(hours=settings.session_hours),
                                 timedelta(minutes=settings.session_idle_minutes)),  # fmt: skip
         api_keys=ApiKeyService(uow, clock),
         engine=engine,
         mailer=make_mailer(settings),
+        throttle=make_throttle(settings),
     )

@@ -40,6 +40,19 @@ class Settings:
     gateway_user: str = ""  # soap: the UserName sent when the acting user has none
     session_hours: int = 12  # a portal session ends this long after sign-in, however much it is used
     session_idle_minutes: int = 30  # and sooner if no page is asked for this long
+    # Failed attempts allowed, per client address and per account, before a door answers HTTP 429 (a WSEC0003
+    # fault on SOAP) until the oldest failure leaves its window: "N/second|minute|hour|day", several joined by ";".
+    # Only failures count, so honest use never meets them; "" turns one off.
+    throttle_sign_in_client: str = "30/minute;300/hour"
+    throttle_sign_in_account: str = "20/minute"  # above lockout_after: known accounts lock before this
+    throttle_api_key_client: str = "30/minute;300/hour"
+    throttle_api_key_account: str = "10/minute;100/hour"
+    throttle_soap_client: str = "30/minute;300/hour"
+    throttle_soap_account: str = "10/minute;100/hour"
+    throttle_verify_client: str = "30/minute;300/hour"  # certificate ids that are not found
+    throttle_storage: str = "memory://"  # the counts of this process only; e.g. redis://host:6379 to share them
+    lockout_after: int = 10  # wrong passwords in a row that lock a portal account
+    lockout_minutes: int = 15  # the first lock; each further wrong password after it runs out doubles it
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -82,7 +82,7 @@ def test_a_session_held_when_the_account_locked_does_not_come_back_when_it_is_un
 ) -> None:
     client = signed_in(server)
     kept = copy_of(server, client)  # a copy not shown while locked, so nothing has cleared it
-    for _ in range(3):
+    for _ in range(server.services.settings.lockout_after):
         sign_in(server.client(), "office@riverside.ac.uk", "Wrong-password-1")
     assert not is_signed_in(client)
     server.services.users.unlock(people["super"], people["online"].id)

@@ -30,11 +30,13 @@ def test_a_call_without_an_api_key_is_refused_with_401(server: LiveServer) -> No
     assert response.json()["code"] == "WSEC0003"
 
 
-def test_a_wrong_secret_is_refused_with_401(server: LiveServer) -> None:
+def test_a_wrong_secret_is_refused_with_401_as_an_unknown_key_is(server: LiveServer) -> None:
     key = server.keys["school"]
     client = server.client()
     response = client.get("/api/v1/learners/1026893096", headers={"Authorization": f"Bearer {key[:-4]}beef"})
-    assert (response.status_code, response.json()["code"]) == (401, "WSEC0005")
+    unknown = client.get("/api/v1/learners/1026893096", headers={"Authorization": f"Bearer lr_000000000000_{'0' * 64}"})
+    assert (response.status_code, response.json()["code"]) == (401, "WSEC0003")
+    assert response.json() == unknown.json()
 
 
 def test_registering_returns_a_new_valid_uln(server: LiveServer) -> None:

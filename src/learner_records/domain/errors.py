@@ -23,6 +23,8 @@
     │   ├── OutOfHours               WSEC0004
     │   ├── UnknownOrganisation      WSEC0003
     │   ├── IncorrectPassword        WSEC0005
+    │   ├── SignInRefused                      a portal sign-in: unknown, locked, suspended or wrong, all alike
+    │   ├── TooManyAttempts          WSEC0003  throttled: too many failures from a client or at an account
     │   └── InsufficientAccess       WSEC0006
     │       └── NotShared            WSEC0206
     └── RegisterUnavailable                    the register did not answer or failed (gateway): try again later
@@ -168,14 +170,26 @@ class OutOfHours(AccessError):
 
 
 class SignInRefused(AccessError):
-    default_message = "Enter a correct email address and password"
-
-
-class AccountLocked(AccessError):
+    # One answer for an unknown email, a wrong password, a locked or a suspended account: it tells nobody which.
     default_message = (
-        "This account is locked after 3 wrong passwords. Ask your organisation's super user or the register"
-        " to unlock it"
+        "Enter a correct email address and password. After several wrong passwords in a row an account locks for"
+        " a while, and its holder is sent an email with a link to unlock it at once"
     )
+
+
+class TooManyAttempts(AccessError):
+    """Too many failed attempts from one client or at one account: refused unchecked for `retry_after` seconds.
+
+    The web services answer it as WSEC0003, the contract's fault for credentials that do not admit the caller."""
+
+    code: Code = ErrorCode.UNKNOWN_ORGANISATION
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        minutes = -(-self.retry_after // 60)
+        count, unit = (self.retry_after, "second") if self.retry_after < 60 else (minutes, "minute")
+        wait = f"{count} {unit}{'s' if count != 1 else ''}"
+        super().__init__(f"There have been too many failed attempts. Try again in {wait}")
 
 
 class UnknownOrganisation(AccessError):

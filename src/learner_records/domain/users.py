@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .access import Actor, OrganisationKind
 from .errors import InsufficientAccess, InvalidField
 
-MAX_FAILED_SIGN_INS = 3  # the third wrong password locks the account until a super user or administrator unlocks it
 PASSWORD_MINIMUM = 8
 _EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 
@@ -93,8 +92,9 @@ class User:
     centre_id: int | None = None  # a centre user's centre
     uln: str | None = None  # a learner's own ULN
     failed_sign_ins: int = 0
-    locked: bool = False
+    locked: bool = False  # a lock was set and not yet cleared; `Lockout.until` says whether it still holds
     active: bool = True
+    locked_at: datetime | None = None
 
     def may(self, permission: Permission) -> bool:
         return self.active and permission in PERMISSIONS[self.role]
@@ -113,13 +113,57 @@ class User:
         return Actor(_KIND[self.role], self.email, self.organisation_id, ukprn, self.uln, centres)
 
 
-def check_password(password: str, field: str = "password") -> str:
-    """At least 8 characters, with 3 of: an upper-case letter, a lower-case letter, a digit, another character."""
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """Wrong passwords in a row lock an account for a while, each further one (once the lock has run out) for
+    twice as long, up to `longest`: guessing slows down exponentially, and the holder is never shut out for good."""
+
+    after: int = 10
+    first: timedelta = timedelta(minutes=15)
+    longest: timedelta = timedelta(days=1)
+
+    def lock_for(self, failed_sign_ins: int) -> timedelta | None:
+        """How long the account locks on reaching this many wrong passwords in a row (None: not at all)."""
+        if failed_sign_ins < self.after:
+            return None
+        doublings = min(failed_sign_ins - self.after, 20)  # 2**20 first locks is far past any `longest`
+        return min(self.first * (1 << doublings), self.longest)
+
+    def until(self, user: User) -> datetime | None:
+        """When the account's lock runs out; None when it has none."""
+        if not user.locked or user.locked_at is None:
+            return None
+        # a lock set under an older, lower threshold runs for the first period
+        return user.locked_at + (self.lock_for(max(user.failed_sign_ins, self.after)) or self.first)
+
+    def holds(self, user: User, now: datetime) -> bool:
+        until = self.until(user)
+        return until is not None and now < until
+
+
+_WEAK_RULE = "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol"
+_COMMON_RULE = "not one of the passwords most often used, and not those with a few digits or symbols added"
+_PERSONAL_RULE = "not containing your name or the part of your email address before the @"
+
+
+def check_password(password: str, field: str = "password", *, common: frozenset[str] = frozenset(),
+                   email: str = "", name: str = "") -> str:  # fmt: skip
+    """At least 8 characters, with 3 of: an upper-case letter, a lower-case letter, a digit, another character;
+    not a common password (`common`: lower-case, as breached-password lists are), with or without a few digits or
+    symbols around it; and not containing the person's name or email's local part (parts of 3 letters or more)."""
     kinds = sum((any(c.isupper() for c in password), any(c.islower() for c in password),
                  any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))  # fmt: skip
     if len(password) < PASSWORD_MINIMUM or kinds < 3:
-        raise InvalidField(field, "is too weak",
-                           "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol")  # fmt: skip
+        raise InvalidField(field, "is too weak", _WEAK_RULE)
+    lowered = password.lower()
+    core = lowered.strip("0123456789!@#$%^&*()_+-=.,?~ ")
+    if lowered in common or core in common:
+        raise InvalidField(field, "is a commonly used password, which is among the first that others guess",
+                           _COMMON_RULE)  # fmt: skip
+    local = email.partition("@")[0].lower()
+    personal = {local, *re.split(r"[^a-z]+", local), *re.split(r"[^a-z]+", name.lower())}
+    if any(len(part) >= 3 and part in lowered for part in personal):
+        raise InvalidField(field, "contains your name or email address", _PERSONAL_RULE)
     return password
 
 

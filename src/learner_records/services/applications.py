@@ -14,18 +14,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..domain import applications as rules
 from ..domain.applications import Application, ApplicationForm, ApplicationStatus
 from ..domain.errors import Conflict, InvalidField, NotFound
-from ..domain.users import Permission, User, check_password
+from ..domain.users import Permission, User
 from .organisations import OrganisationService
+from .password_policy import PasswordPolicy
 from .ports import Clock, Organisation, UnitOfWork, UnitOfWorkFactory
 from .user_ports import PasswordHasher
 from .users import UserService, may_manage
 
 LINK_LIFETIME = timedelta(days=7)
+UNLOCK_LINK_LIFETIME = timedelta(days=1)
 LIST_LIMIT = 500
 
 
@@ -52,11 +54,15 @@ def _token_hash(token: str) -> str:
 class PasswordLinkService:
     """One-time links that let a person set their password: a new account's first, or after a reset."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher, public_url: str) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher, public_url: str, *,
+        policy: PasswordPolicy,
+    ) -> None:  # fmt: skip
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
         self._public_url = public_url.rstrip("/")
+        self._policy = policy
 
     def url(self, token: str) -> str:
         return f"{self._public_url}/set-password/{token}"
@@ -71,6 +77,32 @@ class PasswordLinkService:
                          f"Dear {user.name},\n\nAn account has been set up for you. Set your password here (the link"
                          f" works once, for {LINK_LIFETIME.days} days):\n\n{link}\n", now)  # fmt: skip
         return link
+
+    def issue_unlock_in(self, uow: UnitOfWork, user: User, locked_until: datetime) -> str:
+        """When wrong passwords have just locked `user`'s account: a one-time link, mailed to them, that lifts the
+        lock at once (the same kind of link as a password link: it proves the holder reads this mailbox)."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now()
+        uow.password_links.add(_token_hash(token), user.id, now, now + UNLOCK_LINK_LIFETIME)
+        link = f"{self._public_url}/unlock/{token}"
+        uow.outbox.queue(user.email, "Your learner-records account is locked",
+                         f"Dear {user.name},\n\nSomeone, perhaps you, typed a wrong password for your account too"
+                         f" many times in a row, so it is locked until {locked_until:%H:%M} UTC on"
+                         f" {locked_until:%d %B %Y}.\n\nIf it was you, unlock it now with this link (it works once,"
+                         f" for one day):\n\n{link}\n\nIf it was not you, your password is still safe: nobody"
+                         f" signed in. Ask your super user or the register to send you a link to set a new one if"
+                         f" you are worried.\n", now)  # fmt: skip
+        return link
+
+    def unlock(self, token: str) -> User:
+        """Lift the lock of the link holder's account; the link is then used up."""
+        holder = self.holder(token)
+        with self._uow(write=True) as uow:
+            if not uow.password_links.mark_used(holder.link_id, self._clock.now()):
+                raise NotFound("This link has been used")
+            uow.users.record_sign_in(holder.user.id, 0, None)
+            uow.commit()
+        return replace(holder.user, failed_sign_ins=0, locked=False, locked_at=None)
 
     def issue(self, by: User, user_id: int) -> str:
         """A new link for someone `by` manages (an administrator, or the organisation's super user)."""
@@ -93,8 +125,8 @@ class PasswordLinkService:
 
     def set_password(self, token: str, password: str) -> User:
         """Set the password through the link, which is then used up."""
-        check_password(password)
         holder = self.holder(token)
+        self._policy.check(password, email=holder.user.email, name=holder.user.name)
         hashed = self._hasher.hash(password)
         with self._uow(write=True) as uow:
             if not uow.password_links.mark_used(holder.link_id, self._clock.now()):

@@ -30,7 +30,8 @@ from ..domain.sharing import (
     invitation_expiry,
     unknown_code,
 )
-from ..domain.users import Permission, Role, User, check_email, check_password
+from ..domain.users import Permission, Role, User, check_email
+from .password_policy import PasswordPolicy
 from .portal_ports import Detachment
 from .ports import AccessEntry, Clock, UnitOfWork, UnitOfWorkFactory
 from .register import resolve_master, to_record
@@ -70,11 +71,18 @@ def _ulns(learner: Learner) -> list[str]:
 
 class InvitationService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher, randbelow: Callable[[int], int]
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        hasher: PasswordHasher,
+        randbelow: Callable[[int], int],
+        *,
+        policy: PasswordPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
+        self._policy = policy
         self._randbelow = randbelow
 
     def _log(self, uow: UnitOfWork, by: User | None, user_name: str, action: str, uln: str | None) -> None:
@@ -143,7 +151,7 @@ class InvitationService:
         if not email.strip():
             checks.add(InvalidField("email", "Enter your email address", "you will sign in with it"))
         if password:
-            checks.take(check_password, password)
+            checks.take(lambda text: self._policy.check(text, email=email), password)
         else:
             checks.add(InvalidField("password", "Create a password",
                                     "at least 8 characters with 3 of: upper-case, lower-case, a digit, a symbol"))

@@ -18,6 +18,7 @@ _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
 KEY_PREFIX = "lr"
 LAST_USED_GRANULARITY = timedelta(minutes=1)  # a key's last use is written at most this often
+_NO_PASSWORD = "0000000000000000$"  # a salt and no digest: no password matches it
 PASSWORD_LENGTH = 16  # MIAPOrgPassword: exactly 16 characters
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # no 0/O, 1/l/I to misread
 
@@ -111,12 +112,13 @@ class OrganisationService:
             raise UnknownOrganisation("The API key is not in the form lr_<id>_<secret>")
         _, prefix, secret = parts
         now = self._clock.now()
+        presented = hash_secret(secret)  # hashed whether or not the key id exists: the same work either way
         with self._uow() as uow:
             stored = uow.organisations.api_key(prefix)
             organisation = uow.organisations.get(stored.organisation_id) if stored else None
             if stored is None or organisation is None:
                 raise UnknownOrganisation("No organisation has this API key")
-            if not hmac.compare_digest(stored.secret_hash, hash_secret(secret)):
+            if not hmac.compare_digest(stored.secret_hash, presented):
                 raise IncorrectPassword("The API key's secret is wrong")
             if stored.revoked_at is not None and stored.revoked_at <= now:
                 raise UnknownOrganisation("This API key has been revoked")
@@ -164,14 +166,15 @@ class OrganisationService:
                 found = uow.organisations.with_password_hash("organisation_ref", organisation_ref)
             else:
                 raise UnknownOrganisation("Neither UKPRN nor OrganisationRef was sent")
-        if found is None:
+        organisation, stored = found if found is not None else (None, None)
+        matches = password_matches(password, stored or _NO_PASSWORD)  # the same work for an unknown organisation
+        if organisation is None:
             raise UnknownOrganisation("No organisation has this UKPRN or OrganisationRef")
-        organisation, stored = found
         if organisation_ref and ukprn and organisation.organisation_ref != organisation_ref:
             raise UnknownOrganisation("The UKPRN and the OrganisationRef name different organisations")
         if stored is None:
             raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")
-        if not password_matches(password, stored):
+        if not matches:
             raise IncorrectPassword()
         return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
 

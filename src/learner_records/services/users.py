@@ -1,27 +1,26 @@
 """People who sign in to the portals: accounts, sign-in with lockout, unlocking, passwords.
 
-Passwords are hashed with argon2 (through the PasswordHasher port); an account locks at the third wrong password
-in a row, and only the organisation's super user (or its awarding body user) or a register administrator unlocks it.
+Passwords are hashed with argon2 (through the PasswordHasher port). Wrong passwords in a row lock an account for a
+while (`Lockout`), longer each time; when a lock begins its holder is mailed a one-time link that lifts it at once,
+and the organisation's super user (or its awarding body user) or a register administrator can unlock it too.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from ..domain.checks import FieldChecks
-from ..domain.errors import AccountLocked, Conflict, InsufficientAccess, InvalidField, NotFound, SignInRefused
-from ..domain.users import (
-    AWARDING_ROLES,
-    LRB_ROLES,
-    MAX_FAILED_SIGN_INS,
-    Permission,
-    Role,
-    User,
-    check_email,
-    check_password,
-)
-from .ports import Clock, UnitOfWorkFactory
+from ..domain.errors import Conflict, InsufficientAccess, InvalidField, NotFound, SignInRefused
+from ..domain.users import AWARDING_ROLES, LRB_ROLES, Lockout, Permission, Role, User, check_email
+from .password_policy import PasswordPolicy
+from .ports import Clock, UnitOfWork, UnitOfWorkFactory
 from .user_ports import NewUser, PasswordHasher
+
+# Queues the unlock link to the holder of an account that has just locked, in the caller's transaction.
+OnLock = Callable[[UnitOfWork, User, datetime], object]
 
 NAME_LIMIT = 120
 
@@ -34,10 +33,26 @@ def _name(value: str) -> str:
 
 
 class UserService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher, *, policy: PasswordPolicy,
+        lockout: Lockout | None = None, on_lock: OnLock | None = None,
+    ) -> None:  # fmt: skip
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
+        self._policy = policy
+        self.lockout = lockout or Lockout()
+        self._on_lock = on_lock
+        self._dummy_hash: str | None = None  # checked against for unknown emails, made on first need
+
+    def _verify(self, stored: str | None, password: str) -> bool:
+        """One real verification whatever the account: as much work for an unknown email as for a known one."""
+        if stored is None:
+            if self._dummy_hash is None:
+                self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+            self._hasher.verify(self._dummy_hash, password)
+            return False
+        return self._hasher.verify(stored, password)
 
     def create(
         self,
@@ -55,7 +70,7 @@ class UserService:
         address = checks.take(check_email, email)
         full_name = checks.take(_name, name)
         if password is not None:
-            checks.take(check_password, password)
+            checks.take(lambda text: self._policy.check(text, email=email, name=name), password)
         checks.done()
         assert address is not None and full_name is not None
         if by is not None and not may_manage(by, role, organisation_id):
@@ -70,25 +85,32 @@ class UserService:
         return user
 
     def sign_in(self, email: str, password: str) -> User:
-        """The person whose email and password these are; a third wrong password in a row locks the account."""
+        """The person whose email and password these are. An unknown email, a wrong password, a locked or a
+        suspended account are all refused alike (`SignInRefused`), after the same work."""
+        now = self._clock.now()
         with self._uow(write=True) as uow:
             found = uow.users.by_email(email.strip().lower())
-            if found is None:
-                self._hasher.hash(password)  # as slow as a real check, so timing does not tell who has an account
+            user, stored = found if found is not None else (None, None)
+            matches = self._verify(stored, password)
+            if user is None:
                 raise SignInRefused()
-            user, stored = found
-            if user.locked:
-                raise AccountLocked()
-            if stored is None or not user.active or not self._hasher.verify(stored, password):
-                failed = user.failed_sign_ins + 1
-                locked = self._clock.now() if failed >= MAX_FAILED_SIGN_INS else None
-                uow.users.record_sign_in(user.id, failed, locked)
+            if self.lockout.holds(user, now):
+                raise SignInRefused()  # uncounted: the lock's end does not move while it holds
+            if not matches or not user.active:
+                self._failed(uow, user, now)
                 uow.commit()
-                raise AccountLocked() if locked else SignInRefused()
-            if user.failed_sign_ins:
+                raise SignInRefused()
+            if user.failed_sign_ins or user.locked:
                 uow.users.record_sign_in(user.id, 0, None)
                 uow.commit()
-        return replace(user, failed_sign_ins=0)
+        return replace(user, failed_sign_ins=0, locked=False, locked_at=None)
+
+    def _failed(self, uow: UnitOfWork, user: User, now: datetime) -> None:
+        failed = user.failed_sign_ins + 1
+        lock_for = self.lockout.lock_for(failed)
+        uow.users.record_sign_in(user.id, failed, now if lock_for else None)
+        if lock_for and self._on_lock is not None:
+            self._on_lock(uow, user, now + lock_for)
 
     def get(self, user_id: int) -> User | None:
         with self._uow() as uow:
@@ -113,7 +135,7 @@ class UserService:
             if user.locked:  # whoever held a session when it locked signs in afresh
                 uow.sessions.revoke_for_user(user_id, self._clock.now())
             uow.commit()
-        return replace(user, failed_sign_ins=0, locked=False)
+        return replace(user, failed_sign_ins=0, locked=False, locked_at=None)
 
     def set_active(self, by: User, user_id: int, active: bool) -> User:
         with self._uow(write=True) as uow:
@@ -129,11 +151,13 @@ class UserService:
         return replace(user, active=active)
 
     def set_password(self, user_id: int, password: str) -> None:
-        check_password(password)
+        with self._uow() as uow:
+            user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound(f"No user {user_id}")
+        self._policy.check(password, email=user.email, name=user.name)
         hashed = self._hasher.hash(password)
         with self._uow(write=True) as uow:
-            if uow.users.get(user_id) is None:
-                raise NotFound(f"No user {user_id}")
             uow.users.set_password_hash(user_id, hashed)
             uow.sessions.revoke_for_user(user_id, self._clock.now())  # a copied cookie dies with the old password
             uow.commit()

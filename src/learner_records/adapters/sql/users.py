@@ -16,8 +16,9 @@ _USER = f"SELECT {', '.join(USER_COLUMNS)} FROM app_user"
 
 def user_of(row: tuple[Any, ...]) -> tuple[User, str | None]:
     user_id, email, name, role, organisation_id, created, centre_id, uln, failed, locked_at, active, pw = row
+    locked_since = as_datetime(locked_at) if locked_at is not None else None
     user = User(user_id, email, name, Role(role), organisation_id, as_datetime(created), centre_id, uln, failed,
-                locked_at is not None, bool(active))  # fmt: skip
+                locked_since is not None, bool(active), locked_since)  # fmt: skip
     return user, pw
 
 

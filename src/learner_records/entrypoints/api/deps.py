@@ -9,6 +9,8 @@ from fastapi import Depends, Header, Request
 from ...bootstrap import Services
 from ...domain.access import Actor
 from ...domain.errors import UnknownOrganisation
+from ...services.throttling import Door, api_key_id, api_key_refused
+from ..throttled import client_address
 
 
 def get_services(request: Request) -> Services:
@@ -20,6 +22,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def get_actor(
+    request: Request,
     services: ServicesDep,
     authorization: Annotated[str | None, Header(description="Bearer <API key>")] = None,
     x_api_key: Annotated[str | None, Header(description="The organisation's API key")] = None,
@@ -31,7 +34,8 @@ def get_actor(
     if not key:
         raise UnknownOrganisation("An API key is required: send 'Authorization: Bearer <key>'")
     user = (x_user_name or "api")[:128]
-    return services.organisations.authenticate(key, user)
+    return services.throttle.guard(Door.API_KEY, client_address(request), api_key_id(key),
+                                   lambda: services.organisations.authenticate(key, user), api_key_refused)  # fmt: skip
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

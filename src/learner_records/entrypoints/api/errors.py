@@ -14,6 +14,7 @@ from ...domain.codes import ErrorCode
 
 # most specific first
 STATUS: list[tuple[type[errors.LearnerRecordsError], int, str]] = [
+    (errors.TooManyAttempts, 429, "Too many attempts"),
     (errors.InvalidField, 422, "Invalid field"),
     (errors.UnknownOrganisation, 401, "Unknown organisation"),
     (errors.IncorrectPassword, 401, "Incorrect credentials"),
@@ -50,7 +51,10 @@ def translate(error: errors.LearnerRecordsError) -> JSONResponse:
         extra["errors"] = _field_errors(error)
     if isinstance(error, errors.DuplicateLearner) and error.existing_uln:
         extra["existing_uln"] = error.existing_uln
-    return problem(status, title, error.message, code, **extra)
+    answer = problem(status, title, error.message, code, **extra)
+    if isinstance(error, errors.TooManyAttempts):
+        answer.headers["Retry-After"] = str(error.retry_after)
+    return answer
 
 
 def _request_validation(_: Request, exc: Exception) -> JSONResponse:

@@ -130,8 +130,9 @@ def _people(app: Services, me: Actor, learner: DemoLearner) -> dict[str, str]:
         centre_id = None
     passwords = {}
     for email, name, role, ukprn in PEOPLE:
-        # three kinds of character whatever the random part holds: an upper-case letter, a lower-case one, "-"
-        password = f"Lr-{secrets.token_hex(6)}-{secrets.token_hex(2)}"
+        # three kinds of character whatever the random part holds (an upper-case letter, a lower-case one, "-"), and
+        # a random part of digits only, which can never spell a part of the person's name (the password rule)
+        password = f"Lr-{secrets.randbelow(10**16):016d}-Kq"
         try:
             app.users.create(None, email, name, role, ids.get(ukprn) if ukprn else None, password,
                              centre_id=centre_id if role is Role.CENTRE_USER else None,

@@ -6,6 +6,8 @@ from typing import Any
 
 from ...bootstrap import Services
 from ...domain.access import Actor
+from ...services.throttling import Door, soap_refused
+from ..throttled import soap_client
 
 USER_NAME_LIMIT = 128
 
@@ -15,9 +17,13 @@ def _text(value: Any) -> str | None:
 
 
 def authenticate(services: Services, ukprn: Any, organisation_ref: Any, password: Any, user_name: Any) -> Actor:
-    return services.organisations.authenticate_password(
-        _text(ukprn), _text(organisation_ref), "" if password is None else str(password), _text(user_name)
-    )
+    def attempt() -> Actor:
+        return services.organisations.authenticate_password(
+            _text(ukprn), _text(organisation_ref), "" if password is None else str(password), _text(user_name)
+        )
+
+    account = f"{_text(ukprn) or ''}/{_text(organisation_ref) or ''}"
+    return services.throttle.guard(Door.SOAP, soap_client.get(), account, attempt, soap_refused)
 
 
 def miap_actor(services: Services, message: dict[str, Any]) -> Actor:

@@ -26,6 +26,7 @@ from ...domain import errors
 from ...domain.access import OperatingHours
 from ...domain.codes import ErrorCode, ResponseCode
 from ...lrs_contract import SERVICES
+from ..throttled import scope_address, soap_client
 from .contract import Contract, Operation, contract
 from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
 from .xml import Message, read, render
@@ -71,7 +72,9 @@ class SoapService:
         window = services.settings.operating_hours
         self.hours = OperatingHours.parse(window) if window else None
 
-    def call(self, body: bytes, soap_action: str | None) -> tuple[int, bytes]:
+    def call(self, body: bytes, soap_action: str | None, client: str | None = None) -> tuple[int, bytes]:
+        if client is not None:
+            soap_client.set(client)  # this thread's call: its credentials are throttled by the caller's address
         operation: Operation | None = None
         try:
             element = self._body_element(body)
@@ -178,7 +181,7 @@ class SoapCalls:
                 return
             more = message.get("more_body", False)
         action = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"soapaction"), None)
-        status, answer = await run_in_threadpool(service.call, bytes(body), action)
+        status, answer = await run_in_threadpool(service.call, bytes(body), action, scope_address(scope))
         await _answer(send, status, answer)
 
 

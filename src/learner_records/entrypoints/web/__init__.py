@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ...bootstrap import Services
 from ...domain import errors
-from . import admin, auth, awarding, learner, organisation, verify
+from . import admin, auth, awarding, learner, organisation, unlock, verify
 from .session import CsrfRefused, SignInNeeded, session_secret
 from .templating import page
 
@@ -34,6 +34,7 @@ def install(app: FastAPI, services: Services) -> None:
     app.include_router(organisation.router)
     app.include_router(admin.router)
     app.include_router(awarding.router)
+    app.include_router(unlock.router)
     app.add_exception_handler(SignInNeeded, _sign_in_needed)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
 
@@ -49,6 +50,11 @@ def _csrf_refused(request: Request, _: Exception) -> Response:
 
 def error_page(request: Request, error: errors.LearnerRecordsError) -> HTMLResponse:
     """A domain error on a portal page, as a page (the API answers problem JSON instead)."""
+    if isinstance(error, errors.TooManyAttempts):
+        response = page(request, "too_many_attempts.html", status_code=429, title="Too many attempts",
+                        message=error.message)  # fmt: skip
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if isinstance(error, errors.AccessError):
         return page(request, "error.html", status_code=403, title="You do not have access to this page",
                     message=error.message)  # fmt: skip

@@ -8,7 +8,10 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...domain.errors import AccountLocked, SignInRefused
+from ...bootstrap import Services
+from ...domain.errors import SignInRefused
+from ...services.throttling import Door
+from ..throttled import client_address
 from .access import current_user, route
 from .navigation import SECTIONS
 from .session import check_csrf, sign_in_session, sign_out_session, signed_in_user
@@ -50,9 +53,11 @@ def sign_in(
     if not password:
         errors["password"] = "Enter your password"
     if not errors:
+        services: Services = request.app.state.services
         try:
-            user = request.app.state.services.users.sign_in(email, password)
-        except (SignInRefused, AccountLocked) as refused:
+            user = services.throttle.guard(Door.SIGN_IN, client_address(request), email.strip(),
+                                           lambda: services.users.sign_in(email, password))  # fmt: skip
+        except SignInRefused as refused:
             errors["email"] = refused.message
         else:
             sign_in_session(request, user)

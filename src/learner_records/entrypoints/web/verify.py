@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...bootstrap import Services
+from ...services.throttling import Door
+from ..throttled import client_address
 from .access import route
 from .templating import page
 
@@ -22,8 +24,11 @@ _STATES = {
 @route(router, "GET", "/verify/{public_id}", public=True)
 def verify_certificate(public_id: str, request: Request) -> HTMLResponse:
     services: Services = request.app.state.services
+    client = client_address(request)
+    services.throttle.check(Door.VERIFY, client)  # certificate ids cannot be guessed one after another
     check = services.certification.check(public_id)
     if check is None:
+        services.throttle.failed(Door.VERIFY, client)
         return page(request, "verify.html", status_code=404, title="Certificate not found", check=None)
     words, colour = _STATES[check.status]
     rows = [

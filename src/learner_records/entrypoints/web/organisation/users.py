@@ -21,7 +21,8 @@ router = APIRouter(prefix="/organisation/users")
 add_section("/organisation/users", "Users", Permission.MANAGE_OWN_USERS)
 
 PASSWORD_HINT = f"At least {PASSWORD_MINIMUM} characters, with 3 of: a capital letter, a small letter, a digit, a " \
-                "symbol. Give it to them in person or by phone, not by email"  # fmt: skip
+                "symbol; not a commonly used password, nor their name or email address. Give it to them in person" \
+                " or by phone, not by email"  # fmt: skip
 
 
 def _roles(user: User) -> list[Role]:
