@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -16,6 +16,7 @@ from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
+from .adapters.sql.transient import transient_reason
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
@@ -28,6 +29,7 @@ from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
+from .services.job_timing import JobTiming
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -94,6 +96,11 @@ def thresholds(settings: Settings) -> matching.MatchThresholds:
     )
 
 
+def job_timing(settings: Settings) -> JobTiming:
+    return JobTiming(timedelta(seconds=settings.job_lease_seconds), timedelta(seconds=settings.job_retry_first_seconds),
+                     timedelta(seconds=settings.job_retry_cap_seconds), settings.job_retry_limit)  # fmt: skip
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -115,7 +122,7 @@ def bootstrap(
     hasher = hasher or Argon2Hasher()
     records = RecordsService(uow, clock, renderer)
     job_signal = InProcessSignal()
-    achievements = AchievementService(uow, clock, job_signal)
+    achievements = AchievementService(uow, clock, job_signal, job_timing(settings), transient_reason)
 
     settings.check_gateway()
 
@@ -147,7 +154,7 @@ def bootstrap(
         applications=ApplicationService(uow, clock, organisations, users, password_links),
         password_links=password_links,
         administration=AdministrationService(uow, clock, users, password_links),
-        batches=BatchService(uow, clock, register, job_signal),
+        batches=BatchService(uow, clock, register, job_signal, timing=job_timing(settings), transient=transient_reason),
         learners_portal=LearnerPortalService(uow, clock, hasher, renderer, randbelow),
         job_signal=job_signal,
         engine=engine,

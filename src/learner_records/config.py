@@ -38,6 +38,10 @@ class Settings:
     gateway_ukprn: str = ""  # soap: the awarding organisation's UKPRN at that register
     gateway_password: str = ""  # soap: its 16-character OrgPassword; from the environment only, never the repository
     gateway_user: str = ""  # soap: the UserName sent when the acting user has none
+    job_lease_seconds: float = 15.0  # a worker renews its job's lease every chunk; a killed worker's job resumes after
+    job_retry_first_seconds: float = 1.0  # a store error that passes (disk full, lost connection): first wait
+    job_retry_cap_seconds: float = 300.0  # the wait doubles up to this
+    job_retry_limit: int = 1000  # store errors in a row without progress before the job fails
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
