@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import psycopg
 import pytest
+from sqlalchemy import event
 
 from learner_records.adapters.sql.tables import learner
+from learner_records.adapters.sql.transient import transient_reason
 from learner_records.bootstrap import Services
 from learner_records.services import batches as batches_module
 from tests.conftest import MovableClock
@@ -71,3 +79,60 @@ def test_a_job_whose_worker_died_is_taken_over_once_the_short_lease_runs_out(
     finished = services.batches.process()
     assert finished is not None and finished.status == "Successful" and finished.counters["new"] == 7
     assert count(services, learner) == before + 7
+
+
+@contextmanager
+def store_out_of_reach(services: Services) -> Iterator[None]:
+    """Real errors of a store that is there again a moment later: on SQLite another process holds the write lock
+    past the busy timeout ("database is locked"); on PostgreSQL every connection's backend is terminated."""
+    assert services.engine is not None
+    url = services.engine.url
+    if services.engine.dialect.name == "sqlite":
+        locked = [True]
+
+        def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            dbapi_connection.execute(f"PRAGMA busy_timeout = {50 if locked[0] else 30000}")
+
+        holder = sqlite3.connect(str(url.database), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        event.listen(services.engine, "checkout", on_checkout)
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+            locked[0] = False
+        return
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False)) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+    yield
+
+
+def test_a_job_outlives_a_store_out_of_reach_and_works_every_row_once(
+    services: Services, world: dict, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches_module, "CHUNK", 4)
+    job = services.batches.submit_registration(world["school"], [stranger(n) for n in range(10)], "FUL")
+    before = count(services, learner)
+    with ExitStack() as outage:
+
+        def cut_off(done: int, total: int) -> None:
+            if done == 4:
+                outage.enter_context(store_out_of_reach(services))
+
+        stopped = services.batches.process(job.id, cut_off)
+        assert stopped is not None and stopped.status == "InProgress" and stopped.next_row == 5
+    for _ in range(10):  # what the worker does: try again each round; a dead pooled connection fails once
+        clock.advance(seconds=20)
+        try:
+            services.batches.process(job.id)
+        except Exception as error:
+            assert transient_reason(error) is not None, error
+        if services.batches.job(world["school"], job.id).status != "InProgress":
+            break
+    finished = services.batches.job(world["school"], job.id)
+    assert finished.status == "Successful" and finished.counters["new"] == 10
+    results = services.batches.results(world["school"], job.id)
+    assert [r.row_number for r in results] == list(range(1, 11)) and len({r.uln for r in results}) == 10
+    assert count(services, learner) == before + 10
