@@ -1,7 +1,9 @@
 """The background worker: runs waiting batch and achievement jobs, inside `serve` or as its own process.
 
 Between rounds it waits on the job signal, so a job submitted in this process is started at once; jobs
-submitted by another process are picked up at the next round (`interval`)."""
+submitted by another process are picked up at the next round (`interval`), and so are a job whose worker died
+(once its short lease runs out, `LEARNER_RECORDS_JOB_LEASE_SECONDS`) and a job waiting out a store error that passes
+(disk full, a lock, a lost connection) once its back-off is over (see services/job_timing.py)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from ..domain.plr import (
 )
 from ..domain.qualifications import Qualification
 from .batch_ports import JobSignal, TransientErrors
-from .job_timing import JobTiming, never_transient
+from .job_timing import JobTiming, log_retry, never_transient
 from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
 CHUNK = 500
@@ -147,7 +147,8 @@ class AchievementService:
         """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs finished."""
         finished = []
         while (job := self.process(progress=progress)) is not None:
-            finished.append(job.id)
+            if job.status != JobStatus.IN_PROGRESS.value:  # not one that waits after a store error
+                finished.append(job.id)
         return finished
 
     def process(self, job_id: int | None = None, progress: Progress | None = None) -> AchievementJob | None:
@@ -201,10 +202,12 @@ class AchievementService:
         waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
         try:
             with self._uow(write=True) as uow:
-                next_try = self._clock.now() + self._timing.retry_delay(waiting.retries)
+                delay = self._timing.retry_delay(waiting.retries)
+                next_try = self._clock.now() + delay
                 if uow.jobs.hold(job.id, token, job.next_row, next_try):
                     uow.jobs.record(waiting, [], next_try)
                     uow.commit()
+                    log_retry("achievement", job.id, waiting.retries, reason, delay)
         except Exception as error:
             if self._transient(error) is None:
                 raise

@@ -29,13 +29,14 @@ from ..domain.batches import (
     check_record_count,
     counter_for,
     empty_counters,
+    is_finished,
     needs_attention,
 )
 from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorrect, UnknownJob
 from ..domain.plr import JobStatus
 from .batch_ports import BatchJob, BatchRowResult, JobSignal, TransientErrors
 from .batch_rows import ChunkWork
-from .job_timing import JobTiming, never_transient
+from .job_timing import JobTiming, log_retry, never_transient
 from .ports import AccessEntry, Clock, UnitOfWorkFactory
 from .register import RegisterCore, RegisterService
 
@@ -196,10 +197,12 @@ class BatchService:
         return found, total
 
     def run_pending(self) -> list[int]:
-        """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs worked."""
+        """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs finished (a job
+        that waits after a store error is not among them)."""
         finished = []
         while (job := self.process()) is not None:
-            finished.append(job.id)
+            if is_finished(job.status):
+                finished.append(job.id)
         return finished
 
     def process(self, job_id: int | None = None, progress: Progress | None = None) -> BatchJob | None:
@@ -260,10 +263,12 @@ class BatchService:
         waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
         try:
             with self._uow(write=True) as uow:
-                next_try = self._clock.now() + self._timing.retry_delay(waiting.retries)
+                delay = self._timing.retry_delay(waiting.retries)
+                next_try = self._clock.now() + delay
                 if uow.batches.hold(job.id, token, job.next_row, next_try):
                     uow.batches.record(waiting, [], next_try)
                     uow.commit()
+                    log_retry("batch", job.id, waiting.retries, reason, delay)
         except Exception as error:
             if self._transient(error) is None:
                 raise

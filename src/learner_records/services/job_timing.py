@@ -15,10 +15,13 @@ resets the count. After `retry_limit` errors in a row without progress the job f
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+
+log = logging.getLogger("learner_records.jobs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,12 @@ class JobTiming:
         exponent = min(max(retries - 1, 0), 40)  # 2**40 seconds is past any cap: no overflow
         delay = min(self.retry_cap, self.first_retry * (1 << exponent))
         return delay * (0.5 + self.jitter() / 2)
+
+
+def log_retry(kind: str, job_id: int, retries: int, reason: str, delay: timedelta) -> None:
+    """One line for operators: which job waits, after which kind of error (never a row or a learner)."""
+    log.warning("%s job %s: store error %s (%s in a row); tried again in %.1f s", kind, job_id, reason, retries,
+                delay.total_seconds())  # fmt: skip
 
 
 def never_transient(error: BaseException) -> str | None:
