@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from ..adapters.sql.transient import transient_reason
 from ..bootstrap import Services
 from ..domain.errors import RegisterUnavailable
 
@@ -55,8 +56,11 @@ class JobWorker:
             except RegisterUnavailable as error:
                 # The register the awarding side talks to is down: expected, retried next round, one line each.
                 log.warning("the register did not answer (%s); trying again", type(error.__cause__).__name__)
-            except Exception:
-                # Only the job machinery's own failure is logged: rows and learners never reach the log.
-                log.exception("the job worker hit an error; it tries again")
+            except Exception as error:
+                reason = transient_reason(error)
+                if reason is not None:  # the database is full, locked or out of reach: one line a round, no trace
+                    log.warning("the database failed (%s); the job worker tries again", reason)
+                else:  # only the job machinery's own failure is logged: rows and learners never reach the log
+                    log.exception("the job worker hit an error; it tries again")
             if not self._stop.is_set():
                 self._services.job_signal.wait(self._interval)
