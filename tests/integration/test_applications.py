@@ -145,7 +145,9 @@ def test_a_password_link_expires_after_a_week(services: Services, admin: User, c
     assert services.password_links.holder(token_of(renewed)).user.email == "asha.patel@riverside.ac.uk"
 
 
-def test_the_access_log_is_searched_by_each_filter_and_paged(services: Services, admin: User, operator: Actor) -> None:
+def test_the_access_log_is_searched_by_each_filter_and_paged(
+    services: Services, admin: User, operator: Actor
+) -> None:
     school = services.organisations.create(operator, "10000001", "Riverside College",
                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
     day = datetime(2026, 11, 2, 9, 0)

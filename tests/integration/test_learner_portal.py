@@ -53,9 +53,7 @@ def test_an_invited_learner_sets_a_password_and_signs_in_to_their_own_uln(
     assert stored is not None and stored.used_at is not None
     history = services.records.my_access_history(user.actor()).records
     assert [(r.action, r.organisation_name) for r in history[:2]] == [
-        ("learner_account_created", None),
-        ("invitation_issued", "Riverside College"),
-    ]
+        ("learner_account_created", None), ("invitation_issued", "Riverside College")]
 
 
 def test_a_code_works_once_and_the_second_use_creates_nothing(services: Services, world: dict[str, Any]) -> None:
