@@ -97,6 +97,10 @@ def thresholds(settings: Settings) -> matching.MatchThresholds:
 
 
 def job_timing(settings: Settings) -> JobTiming:
+    """The job lease and back-off settings; a value that cannot work is refused, naming its variable."""
+    for name in ("job_lease_seconds", "job_retry_first_seconds", "job_retry_cap_seconds", "job_retry_limit"):
+        if not getattr(settings, name) > 0:
+            raise ValueError(f"LEARNER_RECORDS_{name.upper()}: {getattr(settings, name)} is not more than 0")
     return JobTiming(timedelta(seconds=settings.job_lease_seconds), timedelta(seconds=settings.job_retry_first_seconds),
                      timedelta(seconds=settings.job_retry_cap_seconds), settings.job_retry_limit)  # fmt: skip
 

@@ -9,6 +9,8 @@ import psycopg.errors
 import pytest
 
 from learner_records.adapters.sql.transient import transient_reason
+from learner_records.bootstrap import job_timing
+from learner_records.config import Settings
 from learner_records.services.job_timing import JobTiming
 
 
@@ -60,3 +62,13 @@ def test_the_wait_doubles_from_the_first_to_the_cap_with_jitter_of_up_to_half() 
     assert [steady.retry_delay(n).total_seconds() for n in (1, 2, 3, 9, 10, 5000)] == [1, 2, 4, 256, 300, 300]
     least = JobTiming(jitter=lambda: 0.0)
     assert [least.retry_delay(n).total_seconds() for n in (1, 2, 10)] == [0.5, 1, 150]
+
+
+@pytest.mark.parametrize("name", ["job_lease_seconds", "job_retry_first_seconds", "job_retry_cap_seconds",
+                                  "job_retry_limit"])  # fmt: skip
+def test_a_lease_or_back_off_setting_that_cannot_work_is_refused_naming_its_variable(name: str) -> None:
+    settings = Settings.from_environment({f"LEARNER_RECORDS_{name.upper()}": "0"})
+    with pytest.raises(ValueError, match=f"LEARNER_RECORDS_{name.upper()}: 0(.0)? is not more than 0"):
+        job_timing(settings)
+    lease = job_timing(Settings.from_environment({"LEARNER_RECORDS_JOB_LEASE_SECONDS": "4.5"})).lease
+    assert lease == timedelta(seconds=4.5)
