@@ -17,6 +17,7 @@ from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
+from .adapters.sql.transient import transient_reason
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .adapters.throttle import LimitsLimiter
 from .config import Settings
@@ -33,6 +34,7 @@ from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
 from .services.invitations import InvitationService
+from .services.job_timing import JobTiming
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -112,6 +114,15 @@ def thresholds(settings: Settings) -> matching.MatchThresholds:
     )
 
 
+def job_timing(settings: Settings) -> JobTiming:
+    """The job lease and back-off settings; a value that cannot work is refused, naming its variable."""
+    for name in ("job_lease_seconds", "job_retry_first_seconds", "job_retry_cap_seconds", "job_retry_limit"):
+        if not getattr(settings, name) > 0:
+            raise ValueError(f"LEARNER_RECORDS_{name.upper()}: {getattr(settings, name)} is not more than 0")
+    return JobTiming(timedelta(seconds=settings.job_lease_seconds), timedelta(seconds=settings.job_retry_first_seconds),
+                     timedelta(seconds=settings.job_retry_cap_seconds), settings.job_retry_limit)  # fmt: skip
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -133,7 +144,7 @@ def bootstrap(
     hasher = hasher or Argon2Hasher()
     records = RecordsService(uow, clock, renderer)
     job_signal = InProcessSignal()
-    achievements = AchievementService(uow, clock, job_signal)
+    achievements = AchievementService(uow, clock, job_signal, job_timing(settings), transient_reason)
 
     settings.check_gateway()
 
@@ -167,7 +178,7 @@ def bootstrap(
         applications=ApplicationService(uow, clock, organisations, users, password_links),
         password_links=password_links,
         administration=AdministrationService(uow, clock, users, password_links),
-        batches=BatchService(uow, clock, register, job_signal),
+        batches=BatchService(uow, clock, register, job_signal, timing=job_timing(settings), transient=transient_reason),
         learners_portal=LearnerPortalService(uow, clock, renderer, randbelow),
         invitations=InvitationService(uow, clock, hasher, randbelow, policy=policy),
         job_signal=job_signal,

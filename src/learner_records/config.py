@@ -53,6 +53,10 @@ class Settings:
     throttle_storage: str = "memory://"  # the counts of this process only; e.g. redis://host:6379 to share them
     lockout_after: int = 10  # wrong passwords in a row that lock a portal account
     lockout_minutes: int = 15  # the first lock; each further wrong password after it runs out doubles it
+    job_lease_seconds: float = 15.0  # a worker renews its job's lease every chunk; a killed worker's job resumes after
+    job_retry_first_seconds: float = 1.0  # a store error that passes (disk full, lost connection): first wait
+    job_retry_cap_seconds: float = 300.0  # the wait doubles up to this
+    job_retry_limit: int = 1000  # store errors in a row without progress before the job fails
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

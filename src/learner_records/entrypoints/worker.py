@@ -1,7 +1,9 @@
 """The background worker: runs waiting batch and achievement jobs, inside `serve` or as its own process.
 
 Between rounds it waits on the job signal, so a job submitted in this process is started at once; jobs
-submitted by another process are picked up at the next round (`interval`)."""
+submitted by another process are picked up at the next round (`interval`), and so are a job whose worker died
+(once its short lease runs out, `LEARNER_RECORDS_JOB_LEASE_SECONDS`) and a job waiting out a store error that passes
+(disk full, a lock, a lost connection) once its back-off is over (see services/job_timing.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import logging
 import threading
 import time
 
+from ..adapters.sql.transient import transient_reason
 from ..bootstrap import Services
 from ..domain.errors import RegisterUnavailable
 
@@ -53,8 +56,11 @@ class JobWorker:
             except RegisterUnavailable as error:
                 # The register the awarding side talks to is down: expected, retried next round, one line each.
                 log.warning("the register did not answer (%s); trying again", type(error.__cause__).__name__)
-            except Exception:
-                # Only the job machinery's own failure is logged: rows and learners never reach the log.
-                log.exception("the job worker hit an error; it tries again")
+            except Exception as error:
+                reason = transient_reason(error)
+                if reason is not None:  # the database is full, locked or out of reach: one line a round, no trace
+                    log.warning("the database failed (%s); the job worker tries again", reason)
+                else:  # only the job machinery's own failure is logged: rows and learners never reach the log
+                    log.exception("the job worker hit an error; it tries again")
             if not self._stop.is_set():
                 self._services.job_signal.wait(self._interval)

@@ -2,6 +2,9 @@
 
 Every chunk is one transaction that writes its events, its rows' outcomes and the job's progress together, so a
 worker that stops anywhere loses nothing and repeats nothing: the next worker resumes at the first row not done.
+A worker that lost its lease to another finds out at the start of its next chunk and writes nothing more. A store
+error that passes (disk full, a lock, a lost connection) leaves the job in progress, tried again after a back-off
+(job_timing.py); any other error fails it.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import csv
 import hashlib
 import io
 import json
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import islice
 
 from ..domain import matching
@@ -28,11 +32,11 @@ from ..domain.plr import (
     parse_achievement,
 )
 from ..domain.qualifications import Qualification
-from .batch_ports import JobSignal
+from .batch_ports import JobSignal, TransientErrors
+from .job_timing import JobTiming, log_retry, never_transient
 from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
 CHUNK = 500
-LEASE = timedelta(minutes=5)
 Progress = Callable[[int, int], None]  # (rows done, rows in the job)
 
 
@@ -47,10 +51,21 @@ def _canonical(row: Mapping[str, object]) -> dict[str, str]:
 
 
 class AchievementService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, signal: JobSignal | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        signal: JobSignal | None = None,
+        timing: JobTiming = JobTiming(),
+        transient: TransientErrors = never_transient,
+        new_token: Callable[[], str] = lambda: secrets.token_hex(16),
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._signal = signal
+        self._timing = timing
+        self._transient = transient
+        self._new_token = new_token
 
     def submit(
         self,
@@ -132,31 +147,44 @@ class AchievementService:
         """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs finished."""
         finished = []
         while (job := self.process(progress=progress)) is not None:
-            finished.append(job.id)
+            if job.status != JobStatus.IN_PROGRESS.value:  # not one that waits after a store error
+                finished.append(job.id)
         return finished
 
     def process(self, job_id: int | None = None, progress: Progress | None = None) -> AchievementJob | None:
-        """Claim one job (this one, or the oldest waiting) and finish it; None when there is nothing to do."""
+        """Claim one job (this one, or the oldest waiting) and finish it; None when there is nothing to do.
+        Returns the job as this worker left it: in progress if another worker took it over, or if a store error
+        that passes stopped it and it waits to be tried again."""
+        token = self._new_token()
         with self._uow(write=True) as uow:
             now = self._clock.now()
-            job = uow.jobs.claim(now, now + LEASE, job_id)
+            job = uow.jobs.claim(now, now + self._timing.lease, token, job_id)
             uow.commit()
         if job is None:
             return None
         try:
             while job.status == JobStatus.IN_PROGRESS.value:
-                job = self._chunk(job)
+                worked = self._chunk(job, token)
+                if worked is None:
+                    with self._uow() as uow:
+                        return uow.jobs.get(job.id)
+                job = worked
                 if progress is not None:
                     progress(min(job.next_row - 1, job.number_of_records), job.number_of_records)
         except Exception as error:
-            self._fail(job, type(error).__name__)
+            reason = self._transient(error)
+            if reason is not None and job.retries + 1 < self._timing.retry_limit:
+                return self._retry_later(job, token, reason)
+            self._fail(job, token, type(error).__name__ if reason is None else f"{reason}, {job.retries + 1} times")
             raise
         return job
 
-    def _chunk(self, job: AchievementJob) -> AchievementJob:
+    def _chunk(self, job: AchievementJob, token: str) -> AchievementJob | None:
         with self._uow(write=True) as uow:
-            rows = uow.jobs.rows(job.id, job.next_row, CHUNK)
             now = self._clock.now()
+            if not uow.jobs.hold(job.id, token, job.next_row, now + self._timing.lease):
+                return None  # another worker took the job over when this one's lease ran out
+            rows = uow.jobs.rows(job.id, job.next_row, CHUNK)
             if not rows:
                 done = replace(job, status=JobStatus.SUCCESSFUL.value, finished_at=now)
                 uow.jobs.record(done, [], None)
@@ -164,14 +192,34 @@ class AchievementService:
                 return done
             counters = dict(job.counters)
             outcomes = _ChunkWork(uow, job, now).apply(rows, counters)
-            progressed = replace(job, next_row=rows[-1].row_number + 1, counters=counters)
-            uow.jobs.record(progressed, outcomes, now + LEASE)
+            progressed = replace(job, next_row=rows[-1].row_number + 1, counters=counters, retries=0)
+            uow.jobs.record(progressed, outcomes, now + self._timing.lease)
             uow.commit()
             return progressed
 
-    def _fail(self, job: AchievementJob, reason: str) -> None:
+    def _retry_later(self, job: AchievementJob, token: str, reason: str) -> AchievementJob:
+        """Keep the job in progress with its lease running until the next try, when any worker may claim it."""
+        waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
+        try:
+            with self._uow(write=True) as uow:
+                delay = self._timing.retry_delay(waiting.retries)
+                next_try = self._clock.now() + delay
+                if uow.jobs.hold(job.id, token, job.next_row, next_try):
+                    uow.jobs.record(waiting, [], next_try)
+                    uow.commit()
+                    log_retry("achievement", job.id, waiting.retries, reason, delay)
+        except Exception as error:
+            if self._transient(error) is None:
+                raise
+            # the store still fails: the lease of the last chunk runs out by itself and the job is tried then
+        return waiting
+
+    def _fail(self, job: AchievementJob, token: str, reason: str) -> None:
         with self._uow(write=True) as uow:
-            failed = replace(job, status=JobStatus.FAILED.value, finished_at=self._clock.now(),
+            now = self._clock.now()
+            if not uow.jobs.hold(job.id, token, job.next_row, now):
+                return
+            failed = replace(job, status=JobStatus.FAILED.value, finished_at=now,
                              rejection_reason=f"the job stopped with an internal error ({reason})")  # fmt: skip
             uow.jobs.record(failed, [], None)
             uow.commit()

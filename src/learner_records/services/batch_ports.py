@@ -32,6 +32,8 @@ class BatchJob:
     file_version: str | None = None  # 2A or 3A, for files
     file_title: str | None = None  # the free-text name on a file's line 1
     failure_reason: str | None = None
+    retries: int = 0  # store errors in a row that passed (disk full, a lock, a lost connection); 0 after progress
+    retry_reason: str | None = None  # the kind of the last of them, for operators
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,4 +85,11 @@ class BatchJobRepository(Protocol):
 class JobSignal(Protocol):
     def notify(self) -> None:
         """Tell the workers a job is waiting."""
+        ...
+
+
+class TransientErrors(Protocol):
+    def __call__(self, error: BaseException) -> str | None:
+        """The kind of a store error that passes on its own (disk full, a lock, a lost connection), e.g.
+        "SQLITE_FULL" or "DiskFull 53100", or None for one that is for good (a bug or bad data)."""
         ...

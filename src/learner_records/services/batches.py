@@ -5,6 +5,10 @@ then a worker claims it under a lease and works it in chunks. Every chunk is one
 learners, the rows' outcomes, the access log and the job's progress together, so a worker that stops anywhere
 loses nothing and repeats nothing: once its lease runs out, the next worker resumes at the first row not done. A
 worker that lost its lease to another finds out at the start of its next chunk and writes nothing more.
+
+A store error that passes (disk full, a lock, a lost connection: the store's `TransientErrors` say which) rolls
+the chunk back and leaves the job in progress, to be tried again after a back-off (see job_timing.py); any other
+error fails the job with the error's name.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import timedelta
 from itertools import islice
 
 from ..domain.access import Actor, Operation, OrganisationKind
@@ -26,12 +29,14 @@ from ..domain.batches import (
     check_record_count,
     counter_for,
     empty_counters,
+    is_finished,
     needs_attention,
 )
 from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorrect, UnknownJob
 from ..domain.plr import JobStatus
-from .batch_ports import BatchJob, BatchRowResult, JobSignal
+from .batch_ports import BatchJob, BatchRowResult, JobSignal, TransientErrors
 from .batch_rows import ChunkWork
+from .job_timing import JobTiming, log_retry, never_transient
 from .ports import AccessEntry, Clock, UnitOfWorkFactory
 from .register import RegisterCore, RegisterService
 
@@ -40,7 +45,6 @@ __all__ = ["BatchJob", "BatchRowResult", "BatchService"]
 CHUNK = 200  # rows a transaction: a web-service job (at most 200 learners) is worked in one
 STORE_CHUNK = 1000  # rows an INSERT batch while a job is received
 RESULTS_LIMIT = 5000  # MIAPVerifiedBatchLearner x 0-5000 in a poll's reply
-LEASE = timedelta(minutes=5)
 Progress = Callable[[int, int], None]  # (rows done, rows in the job)
 
 
@@ -66,12 +70,16 @@ class BatchService:
         register: RegisterService | RegisterCore,
         signal: JobSignal | None = None,
         new_token: Callable[[], str] = lambda: secrets.token_hex(16),
+        timing: JobTiming = JobTiming(),
+        transient: TransientErrors = never_transient,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._core = register.core if isinstance(register, RegisterService) else register
         self._signal = signal
         self._new_token = new_token
+        self._timing = timing
+        self._transient = transient
 
     def submit_registration(
         self,
@@ -189,19 +197,22 @@ class BatchService:
         return found, total
 
     def run_pending(self) -> list[int]:
-        """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs worked."""
+        """Work through every job waiting (or abandoned by a stopped worker); the ids of the jobs finished (a job
+        that waits after a store error is not among them)."""
         finished = []
         while (job := self.process()) is not None:
-            finished.append(job.id)
+            if is_finished(job.status):
+                finished.append(job.id)
         return finished
 
     def process(self, job_id: int | None = None, progress: Progress | None = None) -> BatchJob | None:
         """Claim one job (this one, or the oldest waiting) and work it to its end; None when there is none to
-        claim. Returns the job as this worker left it (in progress only if another worker took it over)."""
+        claim. Returns the job as this worker left it: in progress if another worker took it over, or if a store
+        error that passes stopped it and it waits to be tried again."""
         token = self._new_token()
         with self._uow(write=True) as uow:
             now = self._clock.now()
-            job = uow.batches.claim(now, now + LEASE, token, job_id)
+            job = uow.batches.claim(now, now + self._timing.lease, token, job_id)
             uow.commit()
         if job is None:
             return None
@@ -215,14 +226,17 @@ class BatchService:
                 if progress is not None:
                     progress(min(job.next_row - 1, job.number_of_records), job.number_of_records)
         except Exception as error:
-            self._fail(job, token, type(error).__name__)
+            reason = self._transient(error)
+            if reason is not None and job.retries + 1 < self._timing.retry_limit:
+                return self._retry_later(job, token, reason)
+            self._fail(job, token, type(error).__name__ if reason is None else f"{reason}, {job.retries + 1} times")
             raise
         return job
 
     def _chunk(self, job: BatchJob, token: str) -> BatchJob | None:
         with self._uow(write=True) as uow:
             now = self._clock.now()
-            if not uow.batches.hold(job.id, token, job.next_row, now + LEASE):
+            if not uow.batches.hold(job.id, token, job.next_row, now + self._timing.lease):
                 return None  # another worker took the job over when this one's lease ran out
             rows = uow.batches.pending(job.id, job.next_row, CHUNK)
             work = ChunkWork(uow, self._core, job, now)
@@ -232,17 +246,34 @@ class BatchService:
                 counter = counter_for(job.kind, result.return_code)
                 counters[counter] = counters.get(counter, 0) + 1
             next_row = rows[-1][0] + 1 if rows else job.next_row
-            progressed = replace(job, next_row=next_row, counters=counters)
+            progressed = replace(job, next_row=next_row, counters=counters, retries=0)
             if not rows or next_row > job.number_of_records:  # no rows left: never loop on a job without them
                 progressed = replace(progressed, status=JobStatus.SUCCESSFUL.value, finished_at=now)
                 if job.email_address:
                     # OrgEmail: told when the job is done, in the same transaction, so exactly once
                     uow.outbox.queue(job.email_address, *finished_notice(progressed), now)
-            uow.batches.record(progressed, results, None if progressed.finished_at else now + LEASE)
+            uow.batches.record(progressed, results, None if progressed.finished_at else now + self._timing.lease)
             uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln)
                                    for action, ulns in work.disclosed.items() for uln in ulns])  # fmt: skip
             uow.commit()
             return progressed
+
+    def _retry_later(self, job: BatchJob, token: str, reason: str) -> BatchJob:
+        """Keep the job in progress with its lease running until the next try, when any worker may claim it."""
+        waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
+        try:
+            with self._uow(write=True) as uow:
+                delay = self._timing.retry_delay(waiting.retries)
+                next_try = self._clock.now() + delay
+                if uow.batches.hold(job.id, token, job.next_row, next_try):
+                    uow.batches.record(waiting, [], next_try)
+                    uow.commit()
+                    log_retry("batch", job.id, waiting.retries, reason, delay)
+        except Exception as error:
+            if self._transient(error) is None:
+                raise
+            # the store still fails: the lease of the last chunk runs out by itself and the job is tried then
+        return waiting
 
     def _fail(self, job: BatchJob, token: str, reason: str) -> None:
         with self._uow(write=True) as uow:

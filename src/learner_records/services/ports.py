@@ -186,6 +186,8 @@ class AchievementJob:
     next_row: int
     counters: dict[str, int]
     rejection_reason: str | None = None
+    retries: int = 0  # store errors in a row that passed (disk full, a lock, a lost connection); 0 after progress
+    retry_reason: str | None = None  # the kind of the last of them, for operators
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +255,15 @@ class AchievementJobRepository(Protocol):
 
     def get(self, job_id: int) -> AchievementJob | None: ...
 
-    def claim(self, now: datetime, lease_until: datetime, job_id: int | None = None) -> AchievementJob | None:
-        """Take a waiting job, or one whose worker's lease ran out, for this worker until `lease_until`."""
+    def claim(
+        self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None
+    ) -> AchievementJob | None:
+        """Take a waiting job, or one whose worker's lease ran out, for the worker holding `token`."""
+        ...
+
+    def hold(self, job_id: int, token: str, next_row: int, lease_until: datetime) -> bool:
+        """Extend the lease if `token` still holds the job at `next_row`; False when another worker took it over.
+        Called first in a chunk's transaction, so that on PostgreSQL it also locks the job until the commit."""
         ...
 
     def rows(self, job_id: int, start: int, limit: int) -> list[JobRow]: ...

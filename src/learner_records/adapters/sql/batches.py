@@ -14,7 +14,7 @@ from .raw import RawSql, as_datetime
 
 _JOB_COLUMNS = ("id", "kind", "organisation_id", "user_name", "job_type", "channel", "file_name", "email_address",
                 "status", "submitted_at", "started_at", "finished_at", "number_of_records", "counters", "next_row",
-                "file_version", "file_title", "failure_reason")  # fmt: skip
+                "file_version", "file_title", "failure_reason", "retries", "retry_reason")  # fmt: skip
 _SELECT_JOBS = f"SELECT {', '.join(_JOB_COLUMNS)} FROM learner_batch_job"
 # a job a worker may take: waiting, or in progress under a lease that ran out
 _CLAIMABLE = "(status = 'Waiting' OR (status = 'InProgress' AND lease_until < ?))"
@@ -129,9 +129,9 @@ class SqlBatchJobRepository:
         )  # fmt: skip
         self._raw.execute(
             "UPDATE learner_batch_job SET status = ?, next_row = ?, counters = ?, finished_at = ?, lease_until = ?,"
-            " failure_reason = ? WHERE id = ?",
+            " failure_reason = ?, retries = ?, retry_reason = ? WHERE id = ?",
             (job.status, job.next_row, json.dumps(job.counters), self._raw.timestamp(job.finished_at),
-             self._raw.timestamp(lease_until), job.failure_reason, job.id),
+             self._raw.timestamp(lease_until), job.failure_reason, job.retries, job.retry_reason, job.id),
         )  # fmt: skip
 
     def results(self, job_id: int, offset: int, limit: int) -> list[BatchRowResult]:

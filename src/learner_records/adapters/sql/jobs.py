@@ -12,7 +12,7 @@ from .raw import RawSql, as_datetime
 
 _JOB_COLUMNS = ("id", "organisation_id", "user_name", "submission_type", "file_name", "email_address", "status",
                 "submitted_at", "started_at", "finished_at", "number_of_records", "next_row", "counters",
-                "rejection_reason")  # fmt: skip
+                "rejection_reason", "retries", "retry_reason")  # fmt: skip
 _SELECT_JOBS = f"SELECT {', '.join(_JOB_COLUMNS)} FROM achievement_job"
 
 
@@ -63,7 +63,9 @@ class SqlAchievementJobRepository:
         row = self._raw.first(_SELECT_JOBS + " WHERE id = ?", (job_id,))
         return _job(row) if row else None
 
-    def claim(self, now: datetime, lease_until: datetime, job_id: int | None = None) -> AchievementJob | None:
+    def claim(
+        self, now: datetime, lease_until: datetime, token: str, job_id: int | None = None
+    ) -> AchievementJob | None:
         # The UPDATE's own condition decides between two workers racing for one job: only one sees a row change.
         stamp, lease = self._raw.timestamp(now), self._raw.timestamp(lease_until)
         candidates = self._raw.rows(
@@ -73,14 +75,22 @@ class SqlAchievementJobRepository:
         )
         for (candidate,) in candidates:
             changed = self._raw.execute(
-                "UPDATE achievement_job SET status = 'InProgress', lease_until = ?,"
+                "UPDATE achievement_job SET status = 'InProgress', lease_until = ?, lease_token = ?,"
                 " started_at = COALESCE(started_at, ?) WHERE id = ?"
                 " AND (status = 'Waiting' OR (status = 'InProgress' AND lease_until < ?))",
-                (lease, stamp, candidate, stamp),
+                (lease, token, stamp, candidate, stamp),
             )
             if changed == 1:
                 return self.get(candidate)
         return None
+
+    def hold(self, job_id: int, token: str, next_row: int, lease_until: datetime) -> bool:
+        changed = self._raw.execute(
+            "UPDATE achievement_job SET lease_until = ? WHERE id = ? AND lease_token = ? AND next_row = ?"
+            " AND status = 'InProgress'",
+            (self._raw.timestamp(lease_until), job_id, token, next_row),
+        )
+        return changed == 1
 
     def cancel(self, job_id: int, at: datetime | None) -> bool:
         changed = self._raw.execute(
@@ -104,9 +114,9 @@ class SqlAchievementJobRepository:
         )
         self._raw.execute(
             "UPDATE achievement_job SET status = ?, next_row = ?, counters = ?, finished_at = ?, lease_until = ?,"
-            " rejection_reason = ? WHERE id = ?",
+            " rejection_reason = ?, retries = ?, retry_reason = ? WHERE id = ?",
             (job.status, job.next_row, json.dumps(job.counters), self._raw.timestamp(job.finished_at),
-             self._raw.timestamp(lease_until), job.rejection_reason, job.id),
+             self._raw.timestamp(lease_until), job.rejection_reason, job.retries, job.retry_reason, job.id),
         )  # fmt: skip
 
     def error_rows(self, job_id: int) -> list[JobRow]:

@@ -209,6 +209,9 @@ achievement_job = Table(
     Column("lease_until", DateTime),  # a worker holds the job until then; past it, another worker may resume it
     Column("counters", Text, nullable=False),  # JSON: outcome -> count
     Column("rejection_reason", Text),
+    Column("retries", Integer, nullable=False, server_default="0"),  # store errors that passed, in a row
+    Column("retry_reason", String(80)),  # the last such error's kind (never its message: no personal data)
+    Column("lease_token", String(32)),  # which worker holds it: a worker that lost its lease writes nothing
     Index("uq_achievement_job_content", "organisation_id", "content_hash", unique=True),
     Index("ix_achievement_job_status", "status", "id"),
 )
@@ -248,6 +251,8 @@ learner_batch_job = Table(
     Column("lease_token", String(32)),  # which worker holds it: a worker that lost its lease writes nothing
     Column("counters", Text, nullable=False),  # JSON: counter -> count
     Column("failure_reason", Text),
+    Column("retries", Integer, nullable=False, server_default="0"),  # store errors that passed, in a row
+    Column("retry_reason", String(80)),  # the last such error's kind (never its message: no personal data)
     Index("ix_learner_batch_job_status", "status", "id"),
 )
 

@@ -90,7 +90,11 @@ class SqlUnitOfWork:
             # Every unit of work takes the write lock up front: reads write the access log too, and a transaction that
             # starts reading and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer committed between.
             # Waiting for the lock instead is what busy_timeout does.
-            self._driver.execute("BEGIN IMMEDIATE")
+            try:
+                self._driver.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._pooled.close()  # still locked after busy_timeout: give the connection back to the pool
+                raise
         self._open = True
         sql = RawSql(self._driver, postgres=not self._sqlite)
         self.learners = SqlLearnerRepository(sql)

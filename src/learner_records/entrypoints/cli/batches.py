@@ -56,9 +56,10 @@ def _work(actor: Actor, job: BatchJob) -> BatchJob:
         task = bar.add_task(f"job {job.id}", total=job.number_of_records)
         finished = batches.process(job.id, lambda done, _: bar.update(task, completed=done))
         current = finished or batches.job(actor, job.id)
-        while not is_finished(current.status):  # a server's worker claimed it first (or resumes it): follow it
+        while not is_finished(current.status):  # a server's worker claimed it first, or it waits to be tried again
             time.sleep(0.5)
-            current = batches.job(actor, job.id)
+            again = batches.process(job.id, lambda done, _: bar.update(task, completed=done))
+            current = again or batches.job(actor, job.id)
             bar.update(task, completed=min(current.next_row - 1, current.number_of_records))
     return current
 
