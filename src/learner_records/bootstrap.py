@@ -16,6 +16,7 @@ from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
+from .adapters.sql.health import SqlWriteProbe
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .config import Settings
 from .domain import matching
@@ -28,6 +29,7 @@ from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
+from .services.health import HealthService
 from .services.learners_portal import LearnerPortalService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
@@ -84,6 +86,7 @@ class Services:
     job_signal: InProcessSignal
     engine: Engine | None = None
     mailer: Mailer | None = None
+    health: HealthService = HealthService(None)
 
 
 def thresholds(settings: Settings) -> matching.MatchThresholds:
@@ -152,4 +155,5 @@ def bootstrap(
         job_signal=job_signal,
         engine=engine,
         mailer=make_mailer(settings),
+        health=HealthService(SqlWriteProbe(engine) if engine is not None else None),
     )

@@ -18,6 +18,8 @@ from .awarding import (
     SqlRegistrationRepository,
 )
 from .batches import SqlBatchJobRepository
+from .failures import raise_if_unavailable, unavailable
+from .files import prepare_sqlite_file
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
@@ -32,6 +34,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # No ping per checkout (a round trip on every unit of work); stale connections are recycled instead.
         return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+    prepare_sqlite_file(url)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -79,16 +82,27 @@ class SqlUnitOfWork:
         self._engine = engine
         self._write = write
         self._sqlite = engine.dialect.name == "sqlite"
+        self._url = str(engine.url)
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._pooled = self._engine.raw_connection()
+        self._open = False
+        try:
+            self._pooled = self._engine.raw_connection()
+        except Exception as error:
+            raise_if_unavailable(error, self._url)
+            raise
         driver: Any = self._pooled.driver_connection
         self._driver = driver
         if self._sqlite:
             # Every unit of work takes the write lock up front: reads write the access log too, and a transaction that
             # starts reading and then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another writer committed between.
             # Waiting for the lock instead is what busy_timeout does.
-            self._driver.execute("BEGIN IMMEDIATE")
+            try:
+                self._driver.execute("BEGIN IMMEDIATE")
+            except Exception as error:
+                self._pooled.close()
+                raise_if_unavailable(error, self._url)
+                raise
         self._open = True
         sql = RawSql(self._driver, postgres=not self._sqlite)
         self.learners = SqlLearnerRepository(sql)
@@ -119,10 +133,19 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        storage = unavailable(exc, self._url) if exc is not None else None
         try:
             self.rollback()
+        except Exception:
+            if storage is None:
+                raise
         finally:
-            self._pooled.close()
+            if storage is not None and not self._sqlite:
+                self._pooled.invalidate()  # the server went away or refused: do not pool this connection again
+            else:
+                self._pooled.close()
+        if storage is not None:
+            raise storage from exc
 
     def commit(self) -> None:
         if self._sqlite:
@@ -136,7 +159,8 @@ class SqlUnitOfWork:
             return
         self._open = False
         if self._sqlite:
-            self._driver.execute("ROLLBACK")
+            if self._driver.in_transaction:  # SQLite ends a transaction itself on some errors (a full disk)
+                self._driver.execute("ROLLBACK")
         else:
             self._driver.rollback()
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from ...bootstrap import Services
 from .. import soap, web
@@ -47,7 +48,9 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)  # outermost: no session work
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        report = services.health.check()
+        body = {"status": "ok" if report.ok else "unavailable", "checks": report.checks}
+        return JSONResponse(body, status_code=200 if report.ok else 503)
 
     return app

@@ -93,6 +93,8 @@ class SoapService:
         except _Refused as refused:
             return 500, fault_envelope(self.contract, refused.operation or operation, refused.fault, self._now())
         except errors.LearnerRecordsError as error:
+            if isinstance(error, errors.StorageUnavailable):
+                log.error("%s", error.for_operator)  # a path or a server and the driver's words, nothing personal
             return 500, fault_envelope(self.contract, operation, fault_for(error), self._now())
         except Exception:
             # The exception's type and place only: request values may be personal data.
