@@ -38,6 +38,7 @@ class Settings:
     gateway_ukprn: str = ""  # soap: the awarding organisation's UKPRN at that register
     gateway_password: str = ""  # soap: its 16-character OrgPassword; from the environment only, never the repository
     gateway_user: str = ""  # soap: the UserName sent when the acting user has none
+    soap_body_seconds: float = 60.0  # a SOAP request's whole body must arrive within this long of its headers
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
