@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from ...bootstrap import Services
 from .. import soap, web
+from ..headers import SecurityHeaders, docs_policy, page_policy
 from ..worker import JobWorker
 from .errors import register_errors
 from .routes import administration, awarding, batches, learners, plr
@@ -46,6 +47,8 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(soap.router(services))  # the WSDLs; the calls themselves are answered by SoapCalls
     web.install(app, services)
     app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)  # outermost: no session work
+    app.add_middleware(SecurityHeaders, pages=page_policy(), docs=docs_policy(app), docs_path=app.docs_url or "",
+                       https=bool(services.settings.tls_certfile))  # fmt: skip  # around everything, SOAP too
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
