@@ -17,6 +17,7 @@ from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
 from .adapters.signal import InProcessSignal
+from .adapters.sql.health import SqlWriteProbe
 from .adapters.sql.transient import transient_reason
 from .adapters.sql.unit_of_work import SqlUnitOfWorkFactory, make_engine
 from .adapters.throttle import LimitsLimiter
@@ -33,6 +34,7 @@ from .services.awarding_overview import AwardingOverview
 from .services.batches import BatchService
 from .services.certification import CertificationService
 from .services.gateway import LrsGateway
+from .services.health import HealthService
 from .services.invitations import InvitationService
 from .services.job_timing import JobTiming
 from .services.learners_portal import LearnerPortalService
@@ -98,6 +100,7 @@ class Services:
     engine: Engine | None = None
     mailer: Mailer | None = None
     throttle: Throttle = field(default_factory=lambda: make_throttle(Settings()))
+    health: HealthService = HealthService(None)
 
 
 def make_throttle(settings: Settings) -> Throttle:
@@ -188,4 +191,5 @@ def bootstrap(
         engine=engine,
         mailer=make_mailer(settings),
         throttle=make_throttle(settings),
+        health=HealthService(SqlWriteProbe(engine) if engine is not None else None),
     )

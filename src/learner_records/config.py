@@ -57,6 +57,7 @@ class Settings:
     job_retry_first_seconds: float = 1.0  # a store error that passes (disk full, lost connection): first wait
     job_retry_cap_seconds: float = 300.0  # the wait doubles up to this
     job_retry_limit: int = 1000  # store errors in a row without progress before the job fails
+    soap_body_seconds: float = 60.0  # a SOAP request's whole body must arrive within this long of its headers
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -51,8 +51,20 @@ def context(browser: Browser, server: LiveServer) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A tab whose console is watched: anything the Content-Security-Policy refused fails the test."""
+    opened = context.new_page()
+    refused = policy_refusals(opened)
+    yield opened
+    assert not refused, "\n".join(refused)
+
+
+def policy_refusals(page: Page) -> list[str]:
+    """What the page's Content-Security-Policy refuses from now on, as the console reports it (filled as it goes)."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)  # fmt: skip
+    return refused
 
 
 def check_accessibility(page: Page) -> None:
@@ -63,7 +75,7 @@ def check_accessibility(page: Page) -> None:
 
 def accessibility_problems(page: Page) -> list[str]:
     """The page's serious and critical violations, one line each: page, rule, what it asks, the elements."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # through the debugger, as the page's policy refuses inline scripts
     result: dict[str, Any] = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,

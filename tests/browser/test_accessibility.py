@@ -16,7 +16,7 @@ from learner_records.domain.users import PERMISSIONS, Role
 from learner_records.entrypoints.cli.demo import PEOPLE, seed
 from learner_records.entrypoints.web.access import RULES, Rule
 
-from .conftest import LiveServer, accessibility_problems, sign_in
+from .conftest import LiveServer, accessibility_problems, policy_refusals, sign_in
 
 # The HTML of a page does not depend on the database, so the sweep runs on SQLite only: on PostgreSQL as well it
 # would double the longest browser test of `make test` and find nothing more (the journeys run on both).
@@ -63,17 +63,19 @@ def test_no_page_has_a_serious_accessibility_problem(
     context = browser.new_context(base_url=server.url, viewport={"width": 1200, "height": 900})
     try:
         page = context.new_page()
+        refused = policy_refusals(page)
         public = _pages(None) + [f"/verify/{seeded.awarding.certificates[-1]}", "/verify/unknown"]
-        problems += _sweep(page, public, "signed-out", screenshot)
+        problems += _sweep(page, public, "signed-out", screenshot) + refused
     finally:
         context.close()
     for email, _, role, _ in PEOPLE:
         context = browser.new_context(base_url=server.url, viewport={"width": 1200, "height": 900})
         try:
             page = context.new_page()
+            refused = policy_refusals(page)
             sign_in(page, email, seeded.passwords[email])
             assert page.url.endswith("/home"), f"{role.value} did not get signed in"
-            problems += _sweep(page, _pages(role), role.value, screenshot)
+            problems += _sweep(page, _pages(role), role.value, screenshot) + refused
         finally:
             context.close()
     assert not problems, "\n".join(problems)

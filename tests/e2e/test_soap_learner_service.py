@@ -185,8 +185,9 @@ def test_a_request_that_breaks_the_contract_schema_is_refused_before_anything_el
     )  # fmt: skip
     request = envelope.find(".//{http://api.lrs.miap.gov.uk/reportmsg}VerifyLearner")
     request.remove(request.find("UKPRN"))  # UKPRN must be there (nillable, minOccurs 1)
-    response = soap.session.post(f"{soap.url}/LearnerService.svc", data=etree.tostring(envelope),
-                                 headers={"Content-Type": "text/xml; charset=utf-8"})  # fmt: skip
+    headers = {"Content-Type": "text/xml; charset=utf-8",
+               "SOAPAction": '"http://tempuri.org/LearnerPortType/verifyLearner"'}  # fmt: skip
+    response = soap.session.post(f"{soap.url}/LearnerService.svc", data=etree.tostring(envelope), headers=headers)
     assert response.status_code == 500
     detail = etree.fromstring(response.content).find(f".//{MIAP}MIAPAPIException")
     # an unknown organisation would be WSEC0003: the schema check came first

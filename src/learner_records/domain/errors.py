@@ -27,7 +27,8 @@
     │   ├── TooManyAttempts          WSEC0003  throttled: too many failures from a client or at an account
     │   └── InsufficientAccess       WSEC0006
     │       └── NotShared            WSEC0206
-    └── RegisterUnavailable                    the register did not answer or failed (gateway): try again later
+    ├── RegisterUnavailable                    the register did not answer or failed (gateway): try again later
+    └── StorageUnavailable                     the database (or its folder) cannot be opened or written: try later
 
 Business outcomes (no match, possible match, a verification that fails) are values, not errors.
 """
@@ -216,3 +217,19 @@ class RegisterUnavailable(LearnerRecordsError):
     """The register did not answer, or failed while answering: nothing was decided, so the caller tries later."""
 
     default_message = "The register could not be reached; try again later"
+
+
+class StorageUnavailable(LearnerRecordsError):
+    """The database, or the folder it lives in, cannot be opened or written (disk full, read-only, server down):
+    nothing was saved. `where` (a path or a server) and `problem` are for the operator; the message is for anyone."""
+
+    default_message = "The service cannot read or save records at the moment; try again later"
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__()
+
+    @property
+    def for_operator(self) -> str:
+        return f"cannot use {self.where}: {self.problem}"

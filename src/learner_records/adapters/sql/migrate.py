@@ -6,7 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import make_url
+
+from .failures import raise_if_unavailable
+from .files import prepare_sqlite_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -19,7 +21,9 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), revision)
+    prepare_sqlite_file(url)
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except Exception as error:
+        raise_if_unavailable(error, url)
+        raise

@@ -18,6 +18,8 @@ from .awarding import (
     SqlRegistrationRepository,
 )
 from .batches import SqlBatchJobRepository
+from .failures import raise_if_unavailable, unavailable
+from .files import prepare_sqlite_file
 from .jobs import SqlAchievementJobRepository
 from .learners import SqlLearnerRepository
 from .plr import SqlAccessHistory, SqlDataChallengeRepository, SqlLearningEventRepository, SqlQualificationRepository
@@ -33,6 +35,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # No ping per checkout (a round trip on every unit of work); stale connections are recycled instead.
         return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+    prepare_sqlite_file(url)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -81,9 +84,15 @@ class SqlUnitOfWork:
         self._engine = engine
         self._write = write
         self._sqlite = engine.dialect.name == "sqlite"
+        self._url = str(engine.url)
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._pooled = self._engine.raw_connection()
+        self._open = False
+        try:
+            self._pooled = self._engine.raw_connection()
+        except Exception as error:
+            raise_if_unavailable(error, self._url)
+            raise
         driver: Any = self._pooled.driver_connection
         self._driver = driver
         if self._sqlite:
@@ -92,8 +101,9 @@ class SqlUnitOfWork:
             # Waiting for the lock instead is what busy_timeout does.
             try:
                 self._driver.execute("BEGIN IMMEDIATE")
-            except BaseException:
+            except Exception as error:
                 self._pooled.close()  # still locked after busy_timeout: give the connection back to the pool
+                raise_if_unavailable(error, self._url)
                 raise
         self._open = True
         sql = RawSql(self._driver, postgres=not self._sqlite)
@@ -126,10 +136,19 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        storage = unavailable(exc, self._url) if exc is not None else None
         try:
             self.rollback()
+        except Exception:
+            if storage is None:
+                raise
         finally:
-            self._pooled.close()
+            if storage is not None and not self._sqlite:
+                self._pooled.invalidate()  # the server went away or refused: do not pool this connection again
+            else:
+                self._pooled.close()
+        if storage is not None:
+            raise storage from exc
 
     def commit(self) -> None:
         self.access_log.flush()
@@ -144,7 +163,8 @@ class SqlUnitOfWork:
             return
         self._open = False
         if self._sqlite:
-            self._driver.execute("ROLLBACK")
+            if self._driver.in_transaction:  # SQLite ends a transaction itself on some errors (a full disk)
+                self._driver.execute("ROLLBACK")
         else:
             self._driver.rollback()
 

@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from ...bootstrap import Services
 from .. import soap, web
+from ..headers import SecurityHeaders, docs_policy, page_policy
 from ..worker import JobWorker
 from .errors import register_errors
 from .routes import administration, awarding, batches, learners, plr
@@ -45,9 +47,13 @@ def create_app(services: Services, run_worker: bool = False) -> FastAPI:
     app.include_router(soap.router(services))  # the WSDLs; the calls themselves are answered by SoapCalls
     web.install(app, services)
     app.add_middleware(soap.SoapCalls, services=services, handlers=soap.HANDLERS)  # outermost: no session work
+    app.add_middleware(SecurityHeaders, pages=page_policy(), docs=docs_policy(app), docs_path=app.docs_url or "",
+                       https=bool(services.settings.tls_certfile))  # fmt: skip  # around everything, SOAP too
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        report = services.health.check()
+        body = {"status": "ok" if report.ok else "unavailable", "checks": report.checks}
+        return JSONResponse(body, status_code=200 if report.ok else 503)
 
     return app

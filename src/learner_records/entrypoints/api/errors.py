@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from ...domain import errors
 from ...domain.codes import ErrorCode
 
+log = logging.getLogger("learner_records.api")
 # most specific first
 STATUS: list[tuple[type[errors.LearnerRecordsError], int, str]] = [
     (errors.TooManyAttempts, 429, "Too many attempts"),
@@ -26,6 +28,7 @@ STATUS: list[tuple[type[errors.LearnerRecordsError], int, str]] = [
     (errors.InvalidAbilityToShareChange, 409, "Invalid change of ability to share"),
     (errors.Conflict, 409, "Conflict"),
     (errors.RegisterUnavailable, 503, "Register unavailable"),
+    (errors.StorageUnavailable, 503, "Service unavailable"),
 ]
 
 
@@ -77,6 +80,8 @@ def register_errors(app: FastAPI, html: HtmlPage | None = None) -> None:
 
     async def _domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.LearnerRecordsError)
+        if isinstance(exc, errors.StorageUnavailable):
+            log.error("%s", exc.for_operator)  # a path or a server and the driver's words: nothing of a learner's
         if html is not None and not request.url.path.startswith("/api/"):
             return html(request, exc)
         return translate(exc)

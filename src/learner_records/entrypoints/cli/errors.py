@@ -17,6 +17,7 @@ EXIT_CODES: list[tuple[type[errors.LearnerRecordsError], int]] = [
     (errors.NotFound, 3),
     (errors.Conflict, 4),
     (errors.AccessError, 5),
+    (errors.StorageUnavailable, 6),
 ]
 err_console = Console(stderr=True)
 P = ParamSpec("P")
@@ -34,7 +35,10 @@ def reported() -> Iterator[None]:
     except errors.LearnerRecordsError as error:
         code = f"[{error.code.value}] " if error.code else ""
         problems = error.problems if isinstance(error, errors.InvalidFields) else None
-        if problems:
+        if isinstance(error, errors.StorageUnavailable):  # the operator's to fix: say which file or server, and why
+            err_console.print("[red]error:[/] ", end="")
+            err_console.print(error.for_operator, markup=False, soft_wrap=True)
+        elif problems:
             err_console.print(f"[red]error:[/] {code}{len(problems)} problems")
             for problem in problems:
                 err_console.print(f"  {problem.field}: {problem.problem} ({problem.rule})", markup=False)

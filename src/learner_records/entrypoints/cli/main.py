@@ -43,6 +43,7 @@ db_app.command("restore")(db_restore)
 
 
 @db_app.command("upgrade")
+@reporting
 def db_upgrade() -> None:
     """Apply every migration to the configured database."""
     settings = Settings.from_environment()
@@ -132,13 +133,15 @@ def serve(
 
     settings = Settings.from_environment()
     upgrade(settings.database_url)
+    services().health.require_database()  # refuse to start on a database that cannot take writes, saying why
     tls = uvicorn_tls_options(settings)
+    application = create_app(services(), run_worker=True)
     scheme = "https" if tls else "http"
     err_console.print(f"serving on {scheme}://{host or settings.host}:{port or settings.port}  (API docs at /api/docs,"
                       " SOAP at /LearnerService.svc, /LearnerServiceR9.svc, /ExternalService.svc)")  # fmt: skip
     # no access log: request lines carry ULNs
     uvicorn.run(
-        create_app(services(), run_worker=True),
+        application,
         host=host or settings.host,
         port=port or settings.port,
         log_level="warning",
@@ -148,6 +151,7 @@ def serve(
 
 
 @app.command("worker")
+@reporting
 def worker(interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 1.0) -> None:
     """Run background work in this process: achievement jobs, ULN validation, the removal sweep, mail."""
     from ..worker import JobWorker

@@ -1,7 +1,8 @@
 """The SOAP endpoints: `POST /<Service>.svc` for calls, `GET /<Service>.svc?wsdl` for the contract.
 
-Every call goes the same way: parse the envelope (no entities, no network), find the operation by the body's
-element, validate that element against the contract's schema (a violation is a WSEC0001 fault naming the element
+Every call goes the same way: refuse what is not SOAP 1.1 (see `transport.py`) or carries a DOCTYPE, parse the
+envelope (no entities, no network), find the operation by the body's element and check that the SOAPAction header
+names it, validate that element against the contract's schema (a violation is a WSEC0001 fault naming the element
 and the rule), check the operating hours, then hand the message to the operation's handler, which translates
 it onto the services. A domain error with a WSRC code is a normal response carrying it; one with a WSEC code
 is a fault.
@@ -18,15 +19,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from lxml import etree
-from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...bootstrap import Services
 from ...domain import errors
 from ...domain.access import OperatingHours
 from ...domain.codes import ErrorCode, ResponseCode
 from ...lrs_contract import SERVICES
-from ..throttled import scope_address, soap_client
+from ..throttled import soap_client
 from .contract import Contract, Operation, contract
 from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
 from .xml import Message, read, render
@@ -36,7 +35,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _ADDRESS = re.compile(rb'(<soap:address location=")[^"]*(")')
 XML_TYPE = "text/xml; charset=utf-8"
 UK_TIME = ZoneInfo("Europe/London")
-MAX_REQUEST_BYTES = 50_000_000  # an achievement job of 100,000 rows is about 40 MB of XML
+DOCTYPE_REFUSED = "The request has a DOCTYPE: document type declarations are refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +95,8 @@ class SoapService:
         except _Refused as refused:
             return 500, fault_envelope(self.contract, refused.operation or operation, refused.fault, self._now())
         except errors.LearnerRecordsError as error:
+            if isinstance(error, errors.StorageUnavailable):
+                log.error("%s", error.for_operator)  # a path or a server and the driver's words, nothing personal
             return 500, fault_envelope(self.contract, operation, fault_for(error), self._now())
         except Exception:
             # The exception's type and place only: request values may be personal data.
@@ -107,10 +108,16 @@ class SoapService:
 
     @staticmethod
     def _body_element(body: bytes) -> etree._Element:
+        # Entity expansion (billion laughs) and external entities (local files, other hosts) both need a DOCTYPE.
+        # None is expanded or fetched by this parser, but a request that has one is refused outright, and said so.
         try:
             root = etree.fromstring(body, _PARSER)
         except etree.XMLSyntaxError as error:
+            if _has_doctype(body):  # libxml2 stops at an amplification before the tree is there to look at
+                raise _Refused(invalid_request(DOCTYPE_REFUSED)) from None
             raise _Refused(invalid_request(f"The request is not well-formed XML: {error.msg}")) from None
+        if root.getroottree().docinfo.internalDTD is not None:  # any DOCTYPE, with or without a subset
+            raise _Refused(invalid_request(DOCTYPE_REFUSED))
         if root.tag != f"{{{SOAP_ENV}}}Envelope":
             raise _Refused(invalid_request(f"The root element is {root.tag}, not a SOAP 1.1 Envelope"))
         soap_body = root.find(f"{{{SOAP_ENV}}}Body")
@@ -124,20 +131,57 @@ class SoapService:
         operation = self.contract.by_request.get((qname.namespace, qname.localname))
         if operation is None:
             raise _Refused(_unknown_request(f"{self.contract.service} has no operation taking {qname.text}"))
-        action = (soap_action or "").strip().strip('"')
-        if action and operation.soap_action and action != operation.soap_action:
-            raise _Refused(_unknown_request(f"SOAPAction {action} does not name {operation.name}"), operation)
+        expected = f'"{operation.soap_action}" for {operation.name}'
+        if soap_action is None:
+            problem = f"The request has no SOAPAction header: SOAP 1.1 names the operation in it ({expected})"
+            raise _Refused(_unknown_request(problem), operation)
+        action = soap_action.strip().strip('"')
+        if action != operation.soap_action:
+            problem = f'SOAPAction "{action}" does not name the operation in the body ({expected})'
+            raise _Refused(_unknown_request(problem), operation)
         return operation
 
     def wsdl(self, address: str) -> bytes:
         return _ADDRESS.sub(rb"\g<1>" + address.encode() + rb"\g<2>", self.contract.wsdl_bytes)
 
-    def unsupported_verb(self) -> bytes:
-        return fault_envelope(self.contract, None, invalid_request("UnsupportedHttpVerb"), self._now())
+    def refusal(self, details: str) -> bytes:
+        """The WSEC0001 fault for a request refused before its operation is known."""
+        return fault_envelope(self.contract, None, invalid_request(details), self._now())
 
-    def too_large(self) -> bytes:
-        limit = f"at most {MAX_REQUEST_BYTES // 1_000_000} MB"
-        return fault_envelope(self.contract, None, invalid_request(f"The request is too large: {limit}"), self._now())
+    def unsupported_verb(self) -> bytes:
+        return self.refusal("UnsupportedHttpVerb")
+
+
+class _DoctypeFound(Exception):
+    pass
+
+
+class _DoctypeSpotter:
+    """A parser target that stops at a DOCTYPE, before its internal subset is read."""
+
+    def doctype(self, *_: object) -> None:
+        raise _DoctypeFound()
+
+    def start(self, *_: object) -> None: ...
+
+    def end(self, *_: object) -> None: ...
+
+    def data(self, *_: object) -> None: ...
+
+    def comment(self, *_: object) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _has_doctype(body: bytes) -> bool:
+    spotter = etree.XMLParser(target=_DoctypeSpotter(), resolve_entities=False, no_network=True)
+    try:
+        etree.fromstring(body, spotter)
+    except _DoctypeFound:
+        return True
+    except etree.XMLSyntaxError:
+        return False
+    return False
 
 
 def _unknown_request(details: str) -> SoapFault:
@@ -153,42 +197,6 @@ def _envelope(payload: etree._Element) -> bytes:
     envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"s": SOAP_ENV})
     etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(payload)
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
-
-
-class SoapCalls:
-    """ASGI middleware: POST /<Service>.svc goes straight to its SoapService, ahead of the framework's routing and
-    request/response wrapping (which cost more than the call itself); every other request, the WSDL GETs included,
-    goes on to the app."""
-
-    def __init__(self, app: ASGIApp, services: Services, handlers: Mapping[str, Handlers]) -> None:
-        self.app = app
-        self.by_path = {f"/{name}.svc": SoapService(services, contract(name), handlers[name]) for name in SERVICES}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        service = self.by_path.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
-        if service is None:
-            await self.app(scope, receive, send)
-            return
-        body = bytearray()
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if len(body) > MAX_REQUEST_BYTES:
-                await _answer(send, 413, service.too_large())
-                return
-            more = message.get("more_body", False)
-        action = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"soapaction"), None)
-        status, answer = await run_in_threadpool(service.call, bytes(body), action, scope_address(scope))
-        await _answer(send, status, answer)
-
-
-async def _answer(send: Send, status: int, answer: bytes) -> None:
-    headers = [(b"content-type", XML_TYPE.encode()), (b"content-length", str(len(answer)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer})
 
 
 def soap_router(services: Services, handlers: Mapping[str, Handlers]) -> APIRouter:

@@ -32,6 +32,8 @@ class SoapFault:
 
 
 def fault_for(error: errors.LearnerRecordsError) -> SoapFault:
+    if isinstance(error, errors.StorageUnavailable):  # the server's failure, said plainly: no path, no trace
+        return SoapFault(ErrorCode.INVALID_REQUEST, "Service unavailable", error.message, client_error=False)
     code = error.code if isinstance(error.code, ErrorCode) else ErrorCode.INVALID_REQUEST
     if isinstance(error, errors.InvalidFields):
         details = "; ".join(f"{p.field}: {p.problem} ({p.rule})" for p in error.problems)

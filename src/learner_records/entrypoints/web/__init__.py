@@ -13,7 +13,7 @@ from ...bootstrap import Services
 from ...domain import errors
 from . import admin, auth, awarding, learner, organisation, unlock, verify
 from .session import CsrfRefused, SignInNeeded, session_secret
-from .templating import page
+from .templating import environment, page
 
 STATIC = Path(__file__).with_name("static")
 
@@ -55,9 +55,21 @@ def error_page(request: Request, error: errors.LearnerRecordsError) -> HTMLRespo
                         message=error.message)  # fmt: skip
         response.headers["Retry-After"] = str(error.retry_after)
         return response
+    if isinstance(error, errors.StorageUnavailable):
+        return service_problem_page(request)
     if isinstance(error, errors.AccessError):
         return page(request, "error.html", status_code=403, title="You do not have access to this page",
                     message=error.message)  # fmt: skip
     if isinstance(error, errors.NotFound):
         return page(request, "error.html", status_code=404, title="Page not found", message=error.message)
     return page(request, "error.html", status_code=400, title="There is a problem", message=error.message)
+
+
+def service_problem_page(request: Request) -> HTMLResponse:
+    """The design system's "Sorry, there is a problem with the service" page, drawn without asking the database
+    who is signed in (it may be the database that failed)."""
+    html = environment().get_template("error.html").render(
+        request=request, user=None, csrf_token="", title="Sorry, there is a problem with the service",
+        message="Try again later.",
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=503)

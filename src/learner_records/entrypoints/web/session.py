@@ -4,12 +4,14 @@ carries. Signing out or a password change ends the session on the server, so a c
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from pathlib import Path
 
 from fastapi import Request
 
 from ...config import Settings
+from ...domain.errors import StorageUnavailable
 from ...domain.users import User
 
 SESSION_KEY = "session"
@@ -33,11 +35,15 @@ def session_secret(settings: Settings) -> str:
     if path is None:
         return secrets.token_urlsafe(32)  # sessions last as long as this process
     key_file = Path(path).with_name("session-secret")
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        if not key_file.exists():
+            key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # created 0600, never readable by others even for a moment
+            with os.fdopen(os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as written:
+                written.write(secrets.token_urlsafe(32))
+        return key_file.read_text().strip()
+    except OSError as error:
+        raise StorageUnavailable(str(error.filename or key_file), error.strerror or str(error)) from None
 
 
 def signed_in_user(request: Request) -> User | None:

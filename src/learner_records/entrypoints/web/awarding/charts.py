@@ -28,7 +28,7 @@ def _scale(values: Sequence[int]) -> int:
 def _frame(chart_id: str, title: str, points: Sequence[tuple[str, int]], body: list[str]) -> Markup:
     described = "; ".join(f"{label}: {value}" for label, value in points) or "no data"
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lr-chart" width="100%" style="max-width:{WIDTH}px"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lr-chart" width="100%"'
         f' viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
         ' font-family="Arial, sans-serif" font-size="14">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(described)}</desc>'
