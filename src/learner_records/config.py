@@ -50,6 +50,7 @@ class Settings:
     throttle_soap_client: str = "30/minute;300/hour"
     throttle_soap_account: str = "10/minute;100/hour"
     throttle_verify_client: str = "30/minute;300/hour"  # certificate ids that are not found
+    throttle_invitation_client: str = "10/minute;50/hour"  # invitation codes or identity answers refused
     throttle_storage: str = "memory://"  # the counts of this process only; e.g. redis://host:6379 to share them
     lockout_after: int = 10  # wrong passwords in a row that lock a portal account
     lockout_minutes: int = 15  # the first lock; each further wrong password after it runs out doubles it

@@ -18,12 +18,13 @@ from tests.conftest import TEST_HASHER, MovableClock
 
 from .conftest import LiveServer
 from .soap_clients import Soap
+from .test_portal_learner import redeem
 from .test_portal_sign_in import PASSWORD, sign_in
 from .test_soap_learner_service import SIOBHAN, miap_fault
 
 LIMIT = 3
 DOORS = ("sign_in_client", "sign_in_account", "api_key_client", "api_key_account", "soap_client", "soap_account",
-         "verify_client")  # fmt: skip
+         "verify_client", "invitation_client")  # fmt: skip
 STRICT = {f"throttle_{door}": f"{LIMIT}/minute" for door in DOORS}
 
 
@@ -113,5 +114,14 @@ def test_guessed_certificate_ids_are_answered_429(server: LiveServer) -> None:
     for number in range(LIMIT):
         assert client.get(f"/verify/guess-{number}").status_code == 404
     throttled = client.get("/verify/another-guess")
+    _retry_after(throttled)
+    assert "Too many attempts" in throttled.text
+
+
+def test_guessed_invitation_codes_are_answered_429(server: LiveServer) -> None:
+    for number in range(LIMIT):
+        refused = redeem(server, f"KQ7M-4XRT-9P{'ACD'[number]}A")
+        assert refused.status_code == 400 and "not known" in refused.text
+    throttled = redeem(server, "KQ7M-4XRT-9PYA")
     _retry_after(throttled)
     assert "Too many attempts" in throttled.text

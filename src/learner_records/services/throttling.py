@@ -1,5 +1,5 @@
 """Throttling of every door where credentials or identifiers can be guessed: portal sign-in, REST API keys,
-web-service (SOAP) passwords and the public certificate check.
+web-service (SOAP) passwords, the public certificate check and learners' invitation codes.
 
 Each door counts failed attempts twice, by the client's address and by the account tried (email, API key id,
 UKPRN or OrganisationRef). While either count is over its limits the door refuses before checking anything,
@@ -23,6 +23,7 @@ class Door(StrEnum):
     API_KEY = "api_key"
     SOAP = "soap"
     VERIFY = "verify"  # certificate ids that are not found
+    INVITATION = "invitation"  # invitation codes, with the learner's family name and date of birth, that open nothing
 
 
 class Counted(StrEnum):

@@ -13,6 +13,8 @@ from ....domain.errors import Conflict, InsufficientAccess, InvalidField
 from ....domain.sharing import INVITATION_DAYS
 from ....domain.users import Permission
 from ....services.invitations import InvitationService
+from ....services.throttling import Door
+from ...throttled import client_address
 from ..access import current_user, route
 from ..organisation.forms import typed_date
 from ..session import check_csrf
@@ -97,9 +99,13 @@ def redeem(
     values = {"code": code, "family_name": family_name, "email": email,
               **{f"date_of_birth-{part}": typed for part, typed in zip(_DATE_PARTS, (day, month, year), strict=True)}}
     born = typed_date(values, "date_of_birth")
+    throttle, client = services(request).throttle, client_address(request)
+    throttle.check(Door.INVITATION, client)  # codes and learners' details cannot be tried one after another
     try:
         invitations(request).redeem(code, family_name, born, email, password)
     except InvalidField as problems:
+        if {"code", "invitation"} & set(field_errors(problems)):
+            throttle.failed(Door.INVITATION, client)
         # the date input's first box is where its error summary link goes
         errors = {("date_of_birth-day" if field == "date_of_birth" else field): message
                   for field, message in field_errors(problems).items()}  # fmt: skip
