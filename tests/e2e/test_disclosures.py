@@ -39,6 +39,7 @@ def test_the_plr_audit_of_a_learner_who_will_not_share_is_403_wsec0206(server: L
     refused = server.client("school").post("/api/v1/plr/audit", json=query)
     assert (refused.status_code, refused.json()["code"]) == (403, "WSEC0206")
     assert "entries" not in refused.json()
+    assert server.client("awarding").post("/api/v1/plr/audit", json=query).status_code == 403
     assert server.client("admin").post("/api/v1/plr/audit", json=query).status_code == 200
     assert "view_audit_not_shared" in [line.action for line in _log(server, uln=private)]
 
