@@ -36,6 +36,8 @@ class Operation(StrEnum):
     READ_OWN_RECORD = "read_own_record"
 
 
+# The merge report is register-wide (names and dates of birth of every merged learner): administrators only, see
+# MergingService.report. A registration body sees merges of its own learners through their linked ULNs.
 _LRB = frozenset(
     {
         Operation.FIND_BY_ULN,
@@ -44,7 +46,6 @@ _LRB = frozenset(
         Operation.UPDATE,
         Operation.VERIFY,
         Operation.RETRIEVE_ULNS,
-        Operation.MERGE_REPORT,
         Operation.READ_PLR,
         Operation.VIEW_AUDIT,
         Operation.CHALLENGE,

@@ -4,6 +4,7 @@ role its kind has, who is sent a link to set their password)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,7 +16,7 @@ from ..domain.users import AWARDING_ROLES, LRB_ROLES, Permission, Role, User
 from .admin_ports import AccessLogFilter, AccessLogLine
 from .applications import PasswordLinkService
 from .awarding_ports import Centre
-from .ports import Clock, DataChallenge, Organisation, UnitOfWorkFactory
+from .ports import AccessEntry, Clock, DataChallenge, Organisation, UnitOfWork, UnitOfWorkFactory
 from .users import UserService
 
 PAGE_SIZE = 50
@@ -86,6 +87,9 @@ class AdministrationService:
         page = max(page, 1)
         with self._uow() as uow:
             lines = uow.audit.access_log(filters, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+            # Reading the log is itself a read of learner data: it is logged, with the ULN searched for if any.
+            self._log(uow, by, "access_log_searched", [filters.uln])
+            uow.commit()
         return AccessLogPage(lines[:PAGE_SIZE], page, len(lines) > PAGE_SIZE)
 
     def challenges(self, by: User, status: str | None = "open") -> list[DataChallenge]:
@@ -94,7 +98,14 @@ class AdministrationService:
         if status is not None and status not in CHALLENGE_STATES:
             raise InvalidField("status", f"{status!r} is not a state", ", ".join(CHALLENGE_STATES))
         with self._uow() as uow:
-            return uow.audit.challenges(status, CHALLENGE_LIMIT)
+            found = uow.audit.challenges(status, CHALLENGE_LIMIT)
+            self._log(uow, by, "challenges_listed", sorted({c.uln for c in found}))
+            uow.commit()
+        return found
+
+    def _log(self, uow: UnitOfWork, by: User, action: str, ulns: Sequence[str | None]) -> None:
+        now = self._clock.now()
+        uow.access_log.record([AccessEntry(now, by.organisation_id, by.email, action, uln) for uln in ulns])
 
     def organisation(self, by: User, organisation_id: int) -> tuple[Organisation, list[Centre]]:
         """An organisation and (an awarding organisation's) centres."""

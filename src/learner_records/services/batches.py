@@ -165,14 +165,24 @@ class BatchService:
         return job
 
     def results(self, actor: Actor, job_id: int, offset: int = 0, limit: int = RESULTS_LIMIT) -> list[BatchRowResult]:
-        """The rows done so far, in order: `limit` (at most 5000) from the `offset`-th."""
-        self.job(actor, job_id)
+        """The rows done so far, in order: `limit` (at most 5000) from the `offset`-th.
+
+        The submitting organisation's reads were logged as the rows were worked; an administrator reading another
+        organisation's job is a disclosure of its learners, logged with each ULN shown."""
+        job = self.job(actor, job_id)
         if offset < 0:
             raise InvalidField("offset", f"is {offset}", "0 or more")
         if not 1 <= limit <= RESULTS_LIMIT:
             raise InvalidField("limit", f"is {limit}", f"1-{RESULTS_LIMIT}")
         with self._uow() as uow:
-            return uow.batches.results(job_id, offset, limit)
+            rows = uow.batches.results(job_id, offset, limit)
+            if job.organisation_id != actor.organisation_id:
+                shown = sorted({u for row in rows for u in (row.uln, *row.possible_ulns) if u})
+                now = self._clock.now()
+                uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "batch_results_read",
+                                                   uln) for uln in shown])  # fmt: skip
+                uow.commit()
+            return rows
 
     def jobs(self, actor: Actor, limit: int = 20) -> list[BatchJob]:
         """The actor's organisation's latest jobs, newest first."""

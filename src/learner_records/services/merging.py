@@ -80,10 +80,22 @@ class MergingService:
         return learner
 
     def report(self, actor: Actor, start: datetime, end: datetime) -> list[MergeReportLine]:
+        """Merges and unmerges between two times, with both learners' names and dates of birth.
+
+        Register administrators only. The report is register-wide and names learners no single organisation
+        necessarily knows; the current LRS interface has no merge report for organisations (it was in the legacy
+        MIAP WSDL only). An organisation learns of a merge of its own learner on its next read of that learner:
+        find, verify and the PLR answer a linked ULN with its master (WSRC0022, WSVRC002/004) and the learner
+        carries its linked ULNs. Each learner shown is a disclosure, written to the access log with its ULN."""
         actor.require(Operation.MERGE_REPORT)
         with self._uow() as uow:
             events = uow.merges.between(start, end)
-            learners = uow.learners.get_many(sorted({u for e in events for u in (e.master_uln, e.linked_uln)}))
+            shown = sorted({u for e in events for u in (e.master_uln, e.linked_uln)})
+            learners = uow.learners.get_many(shown)
+            now = self._clock.now()
+            uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "merge_report", uln)
+                                   for uln in shown if uln in learners])  # fmt: skip
+            uow.commit()
             return [MergeReportLine(e, learners.get(e.master_uln), learners.get(e.linked_uln)) for e in events]
 
     def scan_duplicates(self, actor: Actor, limit: int | None = None) -> list[matching.DuplicatePair]:

@@ -58,6 +58,13 @@ class AuditPage:
     def page_count(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
+    def require_readable(self) -> None:
+        """Raise what a refused audit answers with, the PLR's own codes: WSEC0208, WSEC0206."""
+        if self.code is ErrorCode.NOT_VERIFIED:
+            raise NotVerified()
+        if self.code is ErrorCode.NOT_SHARED:
+            raise NotShared()
+
 
 @dataclass(frozen=True, slots=True)
 class CatalogueImport:
@@ -118,7 +125,11 @@ class RecordsService:
         return result, self._renderer.render(result.learner, result.events, self._clock.now())
 
     def view_audit(self, actor: Actor, query: matching.VerificationQuery, page: int = 1) -> AuditPage:
-        """ViewAudit: who read or changed this learner's record, newest first, a page at a time."""
+        """ViewAudit: who read or changed this learner's record, newest first, a page at a time.
+
+        The audit is derived from the learning events (it names the awarding organisations that sent them), so it
+        follows the PLR's sharing rule: a learner who has not agreed to share is answered WSEC0206, except to the
+        register's administrators (the learner sees their own history in the learner portal)."""
         actor.require(Operation.VIEW_AUDIT)
         if page < 1:
             raise InvalidField("page", f"{page}", "pages are numbered from 1")
@@ -126,6 +137,11 @@ class RecordsService:
             refusal, learner = self._verified(uow, query)
             if learner is None:
                 return AuditPage(refusal or ErrorCode.NOT_VERIFIED, (), page, AUDIT_PAGE_SIZE, 0)
+            is_admin = actor.kind is OrganisationKind.REGISTER_ADMINISTRATOR
+            if not is_admin and not is_shared(learner.details.ability_to_share):
+                self._log(uow, actor, "view_audit_not_shared", learner.uln)
+                uow.commit()
+                return AuditPage(ErrorCode.NOT_SHARED, (), page, AUDIT_PAGE_SIZE, 0)
             offset = (page - 1) * AUDIT_PAGE_SIZE
             records, total = uow.access_history.for_ulns([learner.uln, *learner.linked_ulns], offset, AUDIT_PAGE_SIZE)
             self._log(uow, actor, "view_audit", learner.uln)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.checks import FieldChecks
-from ...domain.codes import ErrorCode, ResponseCode
-from ...domain.errors import InvalidField, NotVerified
+from ...domain.codes import ResponseCode
+from ...domain.errors import InvalidField
 from ...domain.learner import AbilityToShare, Learner, validate_uln
 from ...domain.plr import BRIEF_FIELDS, LearningEvent, View
 from ...domain.queries import verification_query
@@ -160,8 +160,7 @@ def _view_audit(call: SoapCall) -> Message:
     query = verification_query(message.get("learnerUln"), message.get("learnerGivenName"),
                                message.get("learnerFamilyName"))  # fmt: skip
     page = call.services.records.view_audit(actor, query, int(message.get("page") or 1))
-    if page.code is ErrorCode.NOT_VERIFIED:
-        raise NotVerified()
+    page.require_readable()
     entries = [
         {"Action": r.action, "DateTime": r.at.isoformat(), "Organisation": r.organisation_name, "User": r.user_name}
         for r in page.records

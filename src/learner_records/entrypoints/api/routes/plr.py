@@ -6,8 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from ....domain.codes import ErrorCode
-from ....domain.errors import NotVerified
 from ....domain.queries import verification_query
 from ....services.records import ChallengeFix
 from ...files import csv_rows, text_stream
@@ -63,8 +61,7 @@ def view_audit(body: AuditQuery, actor: ActorDep, services: ServicesDep) -> Audi
     """Who read or changed this learner's record, newest first, 20 to a page."""
     query = verification_query(body.uln, body.given_name, body.family_name, body.date_of_birth, body.gender)
     page = services.records.view_audit(actor, query, body.page)
-    if page.code is ErrorCode.NOT_VERIFIED:
-        raise NotVerified()
+    page.require_readable()
     return AuditOut.of(page)
 
 

@@ -58,6 +58,10 @@ _WHAT = {
     "share_link_created": "Made a share link",
     "share_link_withdrawn": "Withdrew a share link",
     "share_link_viewed": "Viewed your record through a share link",
+    "view_audit_not_shared": "Asked who has seen your record (not shared)",
+    "merge_report": "Listed your record in the register's merge report",
+    "duplicate_scan": "Listed your record as a possible duplicate",
+    "access_log_searched": "Searched the access log for your record",
 }
 # Actions a learner takes themselves, with no organisation: shown as "You".
 _OWN = {"learner_account_created", "own_record_read", "own_record_downloaded", "share_link_created",
