@@ -2,7 +2,8 @@
 
 Input: line 1 `<file version>,<file name>,<UKPRN>`, line 2 the column headings (domain.batches), then one learner
 a line. A line with the wrong number of values is reported on its row, never stopping the file. Output: the same
-headings plus the outcome columns, one line per row, produced page by page from the job store.
+headings plus the outcome columns, one line per row, produced page by page from the job store, every cell
+made safe for spreadsheets (services.csv_output).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..domain.batches import (
 )
 from ..domain.errors import InvalidField
 from ..services.batch_ports import BatchJob, BatchRowResult
+from ..services.csv_output import CsvOutput
 
 PAGE = 1000  # output rows read a query: the heap holds one page, whatever the file size
 
@@ -80,7 +82,7 @@ def output_lines(job: BatchJob, page: Callable[[int, int], list[BatchRowResult]]
     """The output file as CSV text, one chunk a page of `page(offset, limit)` results."""
     columns = headings(job.kind, job.file_version or "2A")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvOutput(buffer)
     writer.writerow(output_headings(job))
     offset = 0
     while True:

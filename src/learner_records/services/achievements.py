@@ -6,7 +6,6 @@ worker that stops anywhere loses nothing and repeats nothing: the next worker re
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -29,6 +28,7 @@ from ..domain.plr import (
 )
 from ..domain.qualifications import Qualification
 from .batch_ports import JobSignal
+from .csv_output import CsvOutput
 from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
 CHUNK = 500
@@ -105,7 +105,7 @@ class AchievementService:
         with self._uow() as uow:
             rows = uow.jobs.error_rows(job_id)
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = CsvOutput(out)
         writer.writerow(["row", "MisIdentifier", "Uln", "UnitOrQualificationReferenceNumber", "outcome", "reason"])
         for row in rows:
             sent = row.payload
