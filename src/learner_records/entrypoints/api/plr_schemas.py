@@ -11,6 +11,7 @@ from ...domain.plr import BRIEF_FIELDS, LearningEvent, View, percentage_successf
 from ...domain.qualifications import Qualification
 from ...services.ports import AchievementJob, DataChallenge
 from ...services.records import AuditPage
+from ..ids import BodyId, Page
 
 
 class PlrQuery(BaseModel):
@@ -30,7 +31,7 @@ class AuditQuery(BaseModel):
     family_name: str
     date_of_birth: str | None = None
     gender: int | str | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
 
 
 class EventOut(BaseModel):
@@ -152,7 +153,7 @@ class JobOut(BaseModel):
 
 class ChallengeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    event_id: int
+    event_id: BodyId
     reason: str
 
 

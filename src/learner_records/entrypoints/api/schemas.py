@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...domain.learner import Learner, LearnerDetails, parse_details
 from ...domain.matching import DuplicatePair
 from ...services.register import DemographicMatch, RetrievedUln, Verification
+from ..ids import Version
 
 Text = str | None
 Code = int | str | None
@@ -53,7 +54,7 @@ class LearnerFields(BaseModel):
 
 
 class LearnerUpdate(LearnerFields):
-    version: int = Field(description="The VersionNumber you last read; a stale one is refused with WSRC0013")
+    version: Version = Field(description="The VersionNumber you last read; a stale one is refused with WSRC0013")
 
 
 class LearnerOut(BaseModel):
