@@ -131,3 +131,22 @@ def test_the_largest_id_is_looked_up_and_not_found(server: LiveServer, callers: 
     """2^63-1 reaches the database, which holds it in an id column and finds nothing: no server error."""
     answers = {f"{n.method} {n.path}": _answer(callers, n, MAX_ID).status_code for n in _numbers(server)}
     assert {route: status for route, status in answers.items() if status >= 500} == {}
+
+
+BODIES = [
+    ("POST", "/api/v1/awarding/certify", {"registration_ids": [1, MAX_ID + 1]}, "registration_ids.1", "awarding"),
+    ("POST", "/api/v1/awarding/confirm", {"registration_ids": [-1]}, "registration_ids.0", "awarding"),
+    ("PUT", "/api/v1/learners/1000000043", {"version": MAX_ID + 1}, "version", "school"),
+    ("POST", "/api/v1/plr/audit", {"uln": "1000000043", "given_name": "A", "family_name": "B", "page": 2**64},
+     "page", "school"),
+    ("POST", "/api/v1/challenges", {"event_id": MAX_ID + 1, "reason": "wrong grade"}, "event_id", "school"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field", "who"), BODIES)
+def test_a_number_out_of_range_in_a_request_body_is_422_naming_it(
+    server: LiveServer, method: str, path: str, body: dict[str, Any], field: str, who: str
+) -> None:
+    answer = server.client(who).request(method, path, json=body)
+    assert answer.status_code == 422, answer.text
+    assert field in {error["field"] for error in answer.json()["errors"]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +12,7 @@ from ...domain.qualifications import Qualification
 from ...services.ports import AchievementJob, DataChallenge
 from ...services.records import AuditPage
 from ..ids import BodyId, Page
+from .instants import UtcDateTime
 
 
 class PlrQuery(BaseModel):
@@ -52,7 +53,7 @@ class EventOut(BaseModel):
     participation_end: date | None = None
     status: str | None = None
     under_data_challenge: bool | None = None
-    date_loaded: datetime | None = None
+    date_loaded: UtcDateTime | None = None
     language_for_assessment: str | None = None
 
     @classmethod
@@ -74,7 +75,7 @@ class PlrOut(BaseModel):
 
 
 class AccessOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     action: str
     organisation: str | None
     user: str
@@ -110,9 +111,9 @@ class JobOut(BaseModel):
     status: str
     created: bool | None = None
     file_name: str | None
-    submitted_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    submitted_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     duration_seconds: float | None
     number_of_records: int
     rows_done: int
@@ -171,10 +172,10 @@ class ChallengeOut(BaseModel):
     uln: str
     status: str
     reason: str
-    raised_at: datetime
+    raised_at: UtcDateTime
     raised_by_user: str
     resolution: str | None
-    resolved_at: datetime | None
+    resolved_at: UtcDateTime | None
 
     @classmethod
     def of(cls, c: DataChallenge) -> ChallengeOut:

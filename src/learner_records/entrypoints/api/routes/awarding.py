@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ....services.awarding import AnomalyView, FileReport
 from ....services.awarding_ports import Centre, Registration
 from ...files import csv_rows, text_stream
-from ...ids import Id, QueryId
+from ...ids import BodyId, Id, QueryId
 from ..deps import ActorDep, ServicesDep
 from .learners import PROBLEMS
 
@@ -172,7 +172,7 @@ class ResultIn(BaseModel):
 
 class IdsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    registration_ids: list[int] = Field(min_length=1, max_length=10_000)
+    registration_ids: list[BodyId] = Field(min_length=1, max_length=10_000)
 
 
 class RevokeIn(BaseModel):

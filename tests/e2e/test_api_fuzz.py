@@ -1,0 +1,19 @@
+"""A short Schemathesis run over the whole REST API (tests/fuzz.py; `make fuzz` runs it long): generated requests,
+boundary values included, by the register's administrator and an awarding organisation. No answer may be a server
+error, and every answer must match the OpenAPI document."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..fuzz import fuzz
+from .conftest import LiveServer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("who", ["admin", "awarding"])
+def test_generated_requests_get_no_server_error_and_answers_match_the_schema(server: LiveServer, who: str) -> None:
+    result = fuzz(server.url, server.keys[who], ["--max-examples", "3", "--phases", "coverage,fuzzing",
+                                                 "--seed", "20261203", "--no-shrink"])  # fmt: skip
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
