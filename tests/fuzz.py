@@ -1,8 +1,8 @@
 """Schemathesis over the REST API of a live server: every operation of /api/openapi.json called with generated
 requests, by each kind of organisation, checking that no answer is a server error and that answers match the schema.
 
-`make fuzz` runs it long on a fresh SQLite database (`python -m tests.fuzz --max-examples 100`); the suite runs a
-short bound of it in tests/e2e/test_api_fuzz.py.
+`make fuzz` runs it long on a fresh SQLite database (`python -m tests.fuzz --max-examples 100`; `--database-url` for
+an empty PostgreSQL one); the suite runs a short bound of it in tests/e2e/test_api_fuzz.py.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def fuzz(url: str, api_key: str, options: Sequence[str]) -> subprocess.Completed
 
 
 @contextmanager
-def fresh_server() -> Iterator[tuple[str, dict[str, str]]]:
+def fresh_server(database_url: str | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+    """A server over `database_url` (an empty database), or over a new SQLite file when there is none."""
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/fuzz.db"
+        url = database_url or f"sqlite:///{folder}/fuzz.db"
         upgrade(url)
         services = bootstrap(Settings(database_url=url))
         keys = seed(services)
@@ -62,10 +63,11 @@ def main(arguments: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--database-url", help="an empty database to fuzz over (default: a new SQLite file)")
     parsed = parser.parse_args(arguments)
     options = ["--max-examples", str(parsed.max_examples), *(["--seed", str(parsed.seed)] if parsed.seed else [])]
     failed = 0
-    with fresh_server() as (url, keys):
+    with fresh_server(parsed.database_url) as (url, keys):
         for name, key in keys.items():
             result = fuzz(url, key, options)
             print(f"--- as the {name} organisation ---\n{result.stdout}{result.stderr}")  # noqa: T201

@@ -27,6 +27,7 @@ from ..domain.batches import (
 from ..domain.errors import InvalidField
 from ..services.batch_ports import BatchJob, BatchRowResult
 from ..services.csv_output import CsvOutput
+from .files import refuse_nul
 
 PAGE = 1000  # output rows read a query: the heap holds one page, whatever the file size
 
@@ -43,6 +44,7 @@ def read_batch_file(stream: TextIO, kind: BatchKind) -> BatchFile:
     first = next(reader, None)
     if first is None:
         raise InvalidField("file", "is empty", "line 1 is <file version>,<file name>,<UKPRN>")
+    refuse_nul(first, 1)
     header = parse_file_header(first)
     second = next(reader, None)
     if second is None:
@@ -52,7 +54,8 @@ def read_batch_file(stream: TextIO, kind: BatchKind) -> BatchFile:
 
 
 def _rows(reader: Iterator[list[str]], names: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    for cells in reader:
+    for line, cells in enumerate(reader, start=3):
+        refuse_nul(cells, line)
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, often at the end of a file saved by a spreadsheet
         row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if cell.strip()}
