@@ -6,7 +6,7 @@ PYTHON ?= python3
 NODE_STAMP := node_modules/.installed
 WEB_ASSETS := src/learner_records/entrypoints/web/static/govuk
 
-.PHONY: help install assets run check test test-unit bench clean
+.PHONY: help install assets run check test test-unit bench clean fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test: check ## the whole suite on SQLite and on a throwaway PostgreSQL
 
 test-unit: install ## domain and service tests only (fast)
 	$(BIN)/pytest tests/unit
+
+fuzz: install ## Schemathesis over the REST API on a fresh SQLite database, 100 examples an operation, per kind of organisation
+	$(BIN)/python -m tests.fuzz --max-examples 100
 
 bench: install ## benchmarks (see bench/README.md)
 	$(BIN)/pip install -q -e '.[dev,bench]'

@@ -2,7 +2,8 @@
 
 Input: line 1 `<file version>,<file name>,<UKPRN>`, line 2 the column headings (domain.batches), then one learner
 a line. A line with the wrong number of values is reported on its row, never stopping the file. Output: the same
-headings plus the outcome columns, one line per row, produced page by page from the job store.
+headings plus the outcome columns, one line per row, produced page by page from the job store, every cell
+made safe for spreadsheets (services.csv_output).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ..domain.batches import (
 )
 from ..domain.errors import InvalidField
 from ..services.batch_ports import BatchJob, BatchRowResult
+from ..services.csv_output import CsvOutput
+from .files import refuse_nul
 
 PAGE = 1000  # output rows read a query: the heap holds one page, whatever the file size
 
@@ -41,6 +44,7 @@ def read_batch_file(stream: TextIO, kind: BatchKind) -> BatchFile:
     first = next(reader, None)
     if first is None:
         raise InvalidField("file", "is empty", "line 1 is <file version>,<file name>,<UKPRN>")
+    refuse_nul(first, 1)
     header = parse_file_header(first)
     second = next(reader, None)
     if second is None:
@@ -50,7 +54,8 @@ def read_batch_file(stream: TextIO, kind: BatchKind) -> BatchFile:
 
 
 def _rows(reader: Iterator[list[str]], names: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    for cells in reader:
+    for line, cells in enumerate(reader, start=3):
+        refuse_nul(cells, line)
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, often at the end of a file saved by a spreadsheet
         row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if cell.strip()}
@@ -80,7 +85,7 @@ def output_lines(job: BatchJob, page: Callable[[int, int], list[BatchRowResult]]
     """The output file as CSV text, one chunk a page of `page(offset, limit)` results."""
     columns = headings(job.kind, job.file_version or "2A")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvOutput(buffer)
     writer.writerow(output_headings(job))
     offset = 0
     while True:

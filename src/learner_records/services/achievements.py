@@ -9,7 +9,6 @@ error that passes (disk full, a lock, a lost connection) leaves the job in progr
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -33,6 +32,7 @@ from ..domain.plr import (
 )
 from ..domain.qualifications import Qualification
 from .batch_ports import JobSignal, TransientErrors
+from .csv_output import CsvOutput
 from .job_timing import JobTiming, log_retry, never_transient
 from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
@@ -120,7 +120,7 @@ class AchievementService:
         with self._uow() as uow:
             rows = uow.jobs.error_rows(job_id)
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = CsvOutput(out)
         writer.writerow(["row", "MisIdentifier", "Uln", "UnitOrQualificationReferenceNumber", "outcome", "reason"])
         for row in rows:
             sent = row.payload

@@ -4,6 +4,7 @@ role its kind has, who is sent a link to set their password)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,7 +60,8 @@ def access_log_filter(
     wanted = checks.optional(uln.strip(), ulns.validate, "uln")
     organisation = None
     if organisation_id.strip():
-        if not organisation_id.strip().isdigit():
+        # an id is 1 to 18 ASCII digits here: any such number fits the 64-bit id column
+        if not re.fullmatch(r"[0-9]{1,18}", organisation_id.strip()):
             checks.add(InvalidField("organisation", f"{organisation_id!r} is not an organisation", "choose one"))
         else:
             organisation = int(organisation_id)

@@ -7,6 +7,7 @@ the registration its ULN (the registration stays and the removal is recorded).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -121,14 +122,19 @@ class AwardingService:
         contact_email: str | None = None,
     ) -> Centre:
         organisation_id = self._require_organisation_wide(actor)
-        if not centre_number.strip() or len(centre_number) > 20:
+        centre_number, name = centre_number.strip(), name.strip()  # compared and stored as trimmed
+        if not centre_number or len(centre_number) > 20:
             raise InvalidField("centre_number", f"{centre_number!r}", "1-20 characters")
-        if not name.strip():
-            raise InvalidField("name", "is empty", "the centre's name")
+        if not name or len(name) > 254:
+            raise InvalidField("name", "is empty or longer than 254 characters", "the centre's name")
+        if ukprn is not None and not re.fullmatch(r"[0-9]{8}", ukprn):
+            raise InvalidField("ukprn", f"{ukprn!r} is not a UKPRN", "8 digits")
+        if contact_email is not None and len(contact_email) > 254:
+            raise InvalidField("contact_email", "is longer than 254 characters", "an email address")
         with self._uow(write=True) as uow:
             if any(c.centre_number == centre_number for c in uow.centres.for_organisation(organisation_id)):
                 raise Conflict(f"Centre {centre_number} exists already")
-            centre = Centre(0, organisation_id, centre_number.strip(), name.strip(), ukprn, is_lrb, contact_email)
+            centre = Centre(0, organisation_id, centre_number, name, ukprn, is_lrb, contact_email)
             centre = replace(centre, id=uow.centres.add(centre))
             uow.commit()
         return centre

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel
 
 from ...services.batch_ports import BatchJob, BatchRowResult
+from .instants import UtcDateTime
 
 
 class BatchJobOut(BaseModel):
@@ -17,9 +18,9 @@ class BatchJobOut(BaseModel):
     status: str
     file_name: str | None
     file_version: str | None
-    submitted_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    submitted_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     number_of_records: int
     rows_done: int
     counters: dict[str, int]

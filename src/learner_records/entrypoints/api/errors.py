@@ -86,5 +86,16 @@ def register_errors(app: FastAPI, html: HtmlPage | None = None) -> None:
             return html(request, exc)
         return translate(exc)
 
+    async def _invalid_request(request: Request, exc: Exception) -> Response:
+        # a page's address that holds no valid id or page number names no page: "not found", as any unknown page
+        if html is not None and not request.url.path.startswith("/api/") and _in_address(exc):
+            return html(request, errors.NotFound("There is no such page: check the address"))
+        return _request_validation(request, exc)
+
     app.add_exception_handler(errors.LearnerRecordsError, _domain)
-    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+
+
+def _in_address(exc: Exception) -> bool:
+    assert isinstance(exc, RequestValidationError)
+    return all(item.get("loc", ("body",))[0] in ("path", "query") for item in exc.errors())

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...services.api_keys import IssuedKey, key_state
 from ...services.ports import ApiKeyInfo
+from .instants import UtcDateTime
 
 
 class ApiKeyIn(BaseModel):
@@ -24,9 +25,9 @@ class ApiKeyOut(BaseModel):
     id: int
     prefix: str = Field(description="The public part of the key, lr_<prefix>_…")
     label: str | None
-    created_at: datetime
-    last_used_at: datetime | None = Field(description="To the minute")
-    revoked_at: datetime | None = Field(description="In the future: a rotated key still accepted until then")
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None = Field(description="To the minute")
+    revoked_at: UtcDateTime | None = Field(description="In the future: a rotated key still accepted until then")
     state: str = Field(description="active, retiring (rotated, in its overlap) or revoked")
 
     @classmethod

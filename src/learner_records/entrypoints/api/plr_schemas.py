@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +11,8 @@ from ...domain.plr import BRIEF_FIELDS, LearningEvent, View, percentage_successf
 from ...domain.qualifications import Qualification
 from ...services.ports import AchievementJob, DataChallenge
 from ...services.records import AuditPage
+from ..ids import BodyId, Page
+from .instants import UtcDateTime
 
 
 class PlrQuery(BaseModel):
@@ -30,7 +32,7 @@ class AuditQuery(BaseModel):
     family_name: str
     date_of_birth: str | None = None
     gender: int | str | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
 
 
 class EventOut(BaseModel):
@@ -51,7 +53,7 @@ class EventOut(BaseModel):
     participation_end: date | None = None
     status: str | None = None
     under_data_challenge: bool | None = None
-    date_loaded: datetime | None = None
+    date_loaded: UtcDateTime | None = None
     language_for_assessment: str | None = None
 
     @classmethod
@@ -73,7 +75,7 @@ class PlrOut(BaseModel):
 
 
 class AccessOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     action: str
     organisation: str | None
     user: str
@@ -109,9 +111,9 @@ class JobOut(BaseModel):
     status: str
     created: bool | None = None
     file_name: str | None
-    submitted_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    submitted_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     duration_seconds: float | None
     number_of_records: int
     rows_done: int
@@ -152,7 +154,7 @@ class JobOut(BaseModel):
 
 class ChallengeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    event_id: int
+    event_id: BodyId
     reason: str
 
 
@@ -170,10 +172,10 @@ class ChallengeOut(BaseModel):
     uln: str
     status: str
     reason: str
-    raised_at: datetime
+    raised_at: UtcDateTime
     raised_by_user: str
     resolution: str | None
-    resolved_at: datetime | None
+    resolved_at: UtcDateTime | None
 
     @classmethod
     def of(cls, c: DataChallenge) -> ChallengeOut:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...domain.learner import Learner, LearnerDetails, parse_details
 from ...domain.matching import DuplicatePair
 from ...services.register import DemographicMatch, RetrievedUln, Verification
+from ..ids import Version
+from .instants import UtcDateTime
 
 Text = str | None
 Code = int | str | None
@@ -53,7 +55,7 @@ class LearnerFields(BaseModel):
 
 
 class LearnerUpdate(LearnerFields):
-    version: int = Field(description="The VersionNumber you last read; a stale one is refused with WSRC0013")
+    version: Version = Field(description="The VersionNumber you last read; a stale one is refused with WSRC0013")
 
 
 class LearnerOut(BaseModel):
@@ -61,8 +63,8 @@ class LearnerOut(BaseModel):
     version: int
     status: int
     tier_level: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     master_uln: str | None
     linked_ulns: list[str]
     given_name: str
@@ -240,7 +242,7 @@ class MergeIn(BaseModel):
 
 
 class MergeEventOut(BaseModel):
-    at: datetime
+    at: UtcDateTime
     kind: str
     master_uln: str
     linked_uln: str

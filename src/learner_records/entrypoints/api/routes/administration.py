@@ -12,6 +12,7 @@ from ....domain.access import OrganisationKind
 from ....domain.errors import InvalidField, InvalidUln
 from ....domain.learner import validate_uln
 from ....services.ports import Organisation
+from ...ids import Id
 from ..deps import ActorDep, ServicesDep
 from ..key_schemas import ApiKeyIn, ApiKeyOut, IssuedKeyOut, RotateIn
 from ..schemas import (
@@ -140,7 +141,7 @@ def create_key(ukprn: str, body: ApiKeyIn, actor: ActorDep, services: ServicesDe
 
 @router.delete("/organisations/{ukprn}/keys/{key_id}", response_model=ApiKeyOut,
                responses={**KEY_PROBLEMS, 409: {"description": "The key is revoked already"}})  # fmt: skip
-def revoke_key(ukprn: str, key_id: int, actor: ActorDep, services: ServicesDep) -> ApiKeyOut:
+def revoke_key(ukprn: str, key_id: Id, actor: ActorDep, services: ServicesDep) -> ApiKeyOut:
     """Revoke a key: every request with it is refused (401) from now on."""
     return ApiKeyOut.of(services.api_keys.revoke(actor, ukprn, key_id), services.clock.now())
 
@@ -149,7 +150,7 @@ def revoke_key(ukprn: str, key_id: int, actor: ActorDep, services: ServicesDep) 
              response_model=IssuedKeyOut,
              responses={**KEY_PROBLEMS, 409: {"description": "The key is revoked or rotated already"}})  # fmt: skip
 def rotate_key(
-    ukprn: str, key_id: int, actor: ActorDep, services: ServicesDep, body: RotateIn | None = None
+    ukprn: str, key_id: Id, actor: ActorDep, services: ServicesDep, body: RotateIn | None = None
 ) -> IssuedKeyOut:
     """A new key in place of this one; the old one is refused at once, or after `overlap_minutes` (at most 60)."""
     overlap = timedelta(minutes=body.overlap_minutes if body else 0)

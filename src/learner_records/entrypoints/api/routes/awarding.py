@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ....services.awarding import AnomalyView, FileReport
 from ....services.awarding_ports import Centre, Registration
 from ...files import csv_rows, text_stream
+from ...ids import BodyId, Id, QueryId
 from ..deps import ActorDep, ServicesDep
 from .learners import PROBLEMS
 
@@ -116,14 +117,14 @@ def add_centre(body: CentreIn, actor: ActorDep, services: ServicesDep) -> dict[s
 
 
 @router.post("/centres/{centre_id}/qualifications", status_code=status.HTTP_204_NO_CONTENT, responses=MORE)
-def offer(centre_id: int, body: OfferIn, actor: ActorDep, services: ServicesDep) -> Response:
+def offer(centre_id: Id, body: OfferIn, actor: ActorDep, services: ServicesDep) -> Response:
     """Let a centre offer qualifications from the catalogue."""
     services.awarding.offer(actor, centre_id, body.references)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/centres/{centre_id}/registrations", status_code=status.HTTP_201_CREATED, responses=MORE)
-def register(centre_id: int, body: RegistrationIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+def register(centre_id: Id, body: RegistrationIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     """Register a learner on a qualification; the ULN is validated in the background."""
     raw = body.model_dump(exclude={"qualification_reference"})
     return registration_out(services.awarding.register(actor, centre_id, body.qualification_reference.upper(), raw))
@@ -131,7 +132,7 @@ def register(centre_id: int, body: RegistrationIn, actor: ActorDep, services: Se
 
 @router.post("/centres/{centre_id}/registrations/file", responses=MORE)
 def register_file(
-    centre_id: int, actor: ActorDep, services: ServicesDep, file: UploadFile = File(...)
+    centre_id: Id, actor: ActorDep, services: ServicesDep, file: UploadFile = File(...)
 ) -> dict[str, Any]:
     """A CSV of registrations: staged checks, good rows registered, every problem reported by row."""
     rows = csv_rows(
@@ -150,7 +151,7 @@ def validate(actor: ActorDep, services: ServicesDep) -> dict[str, int]:
 
 @router.get("/anomalies", responses=PROBLEMS)
 def anomalies(
-    actor: ActorDep, services: ServicesDep, centre_id: int | None = Query(None), kind: str | None = Query(None)
+    actor: ActorDep, services: ServicesDep, centre_id: QueryId = None, kind: str | None = Query(None)
 ) -> list[dict[str, Any]]:
     """Open anomalies, the nearest removal date first."""
     views = services.awarding.anomalies(actor, centre_id)
@@ -158,7 +159,7 @@ def anomalies(
 
 
 @router.post("/anomalies/{anomaly_id}/resolve", responses=MORE)
-def resolve(anomaly_id: int, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+def resolve(anomaly_id: Id, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     """Resolve an anomaly; the registration is validated again at once."""
     return registration_out(services.awarding.resolve(actor, anomaly_id, body.action, body.values))
 
@@ -171,7 +172,7 @@ class ResultIn(BaseModel):
 
 class IdsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    registration_ids: list[int] = Field(min_length=1, max_length=10_000)
+    registration_ids: list[BodyId] = Field(min_length=1, max_length=10_000)
 
 
 class RevokeIn(BaseModel):
@@ -190,7 +191,7 @@ def certification_out(r: Registration) -> dict[str, Any]:
 
 
 @router.post("/registrations/{registration_id}/result", responses=MORE)
-def record_result(registration_id: int, body: ResultIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+def record_result(registration_id: Id, body: ResultIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     """The grade and award date of a registration (the grade from the qualification's scheme)."""
     return certification_out(services.certification.record_result(actor, registration_id, body.grade, body.award_date))
 
@@ -212,7 +213,7 @@ def confirm(body: IdsIn, actor: ActorDep, services: ServicesDep) -> list[dict[st
     response_class=Response,
     responses={**MORE, 200: {"content": {"application/pdf": {}}}},
 )
-def issue_certificate(registration_id: int, actor: ActorDep, services: ServicesDep) -> Response:
+def issue_certificate(registration_id: Id, actor: ActorDep, services: ServicesDep) -> Response:
     """Issue (or reissue, after a correction) the certificate as a PDF."""
     certificate, document = services.certification.issue_certificate(actor, registration_id)
     return Response(
@@ -226,7 +227,7 @@ def issue_certificate(registration_id: int, actor: ActorDep, services: ServicesD
 
 
 @router.post("/registrations/{registration_id}/withdraw", responses=MORE)
-def withdraw(registration_id: int, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
+def withdraw(registration_id: Id, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> dict[str, Any]:
     """Withdraw an award: withdrawn from the learner's PLR and its certificate revoked."""
     return certification_out(services.certification.withdraw(actor, registration_id, body.reason))
 
@@ -234,7 +235,7 @@ def withdraw(registration_id: int, body: RevokeIn, actor: ActorDep, services: Se
 @router.post(
     "/registrations/{registration_id}/certificate/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=MORE
 )
-def revoke_certificate(registration_id: int, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> Response:
+def revoke_certificate(registration_id: Id, body: RevokeIn, actor: ActorDep, services: ServicesDep) -> Response:
     """Revoke a certificate (its award was withdrawn); the public check then says so."""
     services.certification.revoke(actor, registration_id, body.reason)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

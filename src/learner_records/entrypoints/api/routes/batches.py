@@ -12,6 +12,7 @@ from ....domain.errors import Conflict
 from ....domain.plr import JobStatus
 from ...batch_files import output_lines, read_batch_file
 from ...files import text_stream
+from ...ids import Id, Offset
 from ..batch_schemas import BatchJobOut, BatchRowOut
 from ..deps import ActorDep, ServicesDep
 from .learners import PROBLEMS
@@ -57,17 +58,17 @@ def submit_verification_file(
 
 
 @router.get("/{job_id}", response_model=BatchJobOut, responses=JOB_PROBLEMS)
-def batch_job(job_id: int, actor: ActorDep, services: ServicesDep) -> BatchJobOut:
+def batch_job(job_id: Id, actor: ActorDep, services: ServicesDep) -> BatchJobOut:
     """A job's status, progress and counters."""
     return BatchJobOut.of(services.batches.job(actor, job_id))
 
 
 @router.get("/{job_id}/results", response_model=list[BatchRowOut], responses=JOB_PROBLEMS)
 def batch_results(
-    job_id: int,
+    job_id: Id,
     actor: ActorDep,
     services: ServicesDep,
-    offset: int = Query(0, ge=0, description="Rows to skip"),
+    offset: Offset = 0,
     limit: int = Query(200, ge=1, le=5000),
 ) -> list[BatchRowOut]:
     """The rows done so far with their return codes, in row order."""
@@ -77,7 +78,7 @@ def batch_results(
 @router.get("/{job_id}/output", response_class=StreamingResponse,
             responses={**JOB_PROBLEMS, 200: {"content": {"text/csv": {}}},
                        409: {"description": "The job has not finished"}})  # fmt: skip
-def batch_output(job_id: int, actor: ActorDep, services: ServicesDep) -> StreamingResponse:
+def batch_output(job_id: Id, actor: ActorDep, services: ServicesDep) -> StreamingResponse:
     """The output file: every input column and each row's outcome, streamed page by page."""
     job = services.batches.job(actor, job_id)
     if job.status != JobStatus.SUCCESSFUL.value:

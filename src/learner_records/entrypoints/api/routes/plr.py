@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from ....domain.queries import verification_query
 from ....services.records import ChallengeFix
 from ...files import csv_rows, text_stream
+from ...ids import Id
 from ..deps import ActorDep, ServicesDep
 from ..plr_schemas import (
     AchievementsIn,
@@ -83,20 +84,20 @@ def submit_achievement_file(actor: ActorDep, services: ServicesDep, file: Upload
 
 
 @router.get("/achievement-jobs/{job_id}", response_model=JobOut, responses={**PROBLEMS, 404: {}})
-def achievement_job(job_id: int, actor: ActorDep, services: ServicesDep) -> JobOut:
+def achievement_job(job_id: Id, actor: ActorDep, services: ServicesDep) -> JobOut:
     """A job's status and counters."""
     return JobOut.of(services.achievements.job(actor, job_id))
 
 
 @router.post("/achievement-jobs/{job_id}/cancel", response_model=JobOut, responses={**PROBLEMS, 404: {}, 409: {}})
-def cancel_achievement_job(job_id: int, actor: ActorDep, services: ServicesDep) -> JobOut:
+def cancel_achievement_job(job_id: Id, actor: ActorDep, services: ServicesDep) -> JobOut:
     """Cancel a job no worker has started yet."""
     return JobOut.of(services.achievements.cancel(actor, job_id))
 
 
 @router.get("/achievement-jobs/{job_id}/errors", response_class=Response,
             responses={**PROBLEMS, 404: {}, 200: {"content": {"text/csv": {}}}})  # fmt: skip
-def achievement_errors(job_id: int, actor: ActorDep, services: ServicesDep) -> Response:
+def achievement_errors(job_id: Id, actor: ActorDep, services: ServicesDep) -> Response:
     """The error file: one line per rejected row and why."""
     return Response(services.achievements.error_file(actor, job_id), media_type="text/csv")
 
@@ -117,14 +118,14 @@ def list_challenges(
 
 
 @router.post("/challenges/{challenge_id}/accept", response_model=ChallengeOut, responses={**PROBLEMS, 404: {}, 409: {}})
-def accept_challenge(challenge_id: int, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> ChallengeOut:
+def accept_challenge(challenge_id: Id, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> ChallengeOut:
     """Accept: withdraw the event, or amend its grade or award date."""
     fix = ChallengeFix(withdraw=body.withdraw, grade=body.grade, award_date=body.award_date)
     return ChallengeOut.of(services.records.resolve_challenge(actor, challenge_id, True, body.reason, fix))
 
 
 @router.post("/challenges/{challenge_id}/reject", response_model=ChallengeOut, responses={**PROBLEMS, 404: {}, 409: {}})
-def reject_challenge(challenge_id: int, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> ChallengeOut:
+def reject_challenge(challenge_id: Id, body: ResolutionIn, actor: ActorDep, services: ServicesDep) -> ChallengeOut:
     """Reject, with the reason the challenger will see."""
     return ChallengeOut.of(services.records.resolve_challenge(actor, challenge_id, False, body.reason))
 

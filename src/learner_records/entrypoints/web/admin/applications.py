@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.applications import ApplicationStatus
 from ....domain.errors import Conflict, InvalidField
 from ....domain.users import Permission
+from ...ids import Id
 from ..access import route
 from ..session import check_csrf
 from ..templating import field_errors, page
@@ -39,12 +40,12 @@ def _review(request: Request, application_id: int, status: int = 200, **context:
 
 
 @route(router, "GET", "/applications/{application_id}", Permission.ADMINISTER)
-def review(request: Request, application_id: int) -> HTMLResponse:
+def review(request: Request, application_id: Id) -> HTMLResponse:
     return _review(request, application_id, reason="")
 
 
 @route(router, "POST", "/applications/{application_id}/approve", Permission.ADMINISTER)
-def approve(request: Request, application_id: int, form: FormData) -> HTMLResponse:
+def approve(request: Request, application_id: Id, form: FormData) -> HTMLResponse:
     check_csrf(request, form.get("csrf_token"))
     try:
         approval = services(request).applications.approve(administrator(request), application_id)
@@ -54,7 +55,7 @@ def approve(request: Request, application_id: int, form: FormData) -> HTMLRespon
 
 
 @route(router, "POST", "/applications/{application_id}/reject", Permission.ADMINISTER)
-def reject(request: Request, application_id: int, form: FormData) -> Response:
+def reject(request: Request, application_id: Id, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     reason = form.get("reason", "")
     try:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.errors import Conflict, InvalidField, NotFound
 from ....domain.sharing import INVITATION_DAYS
 from ....domain.users import Permission
+from ...ids import Id
 from ..access import route
 from ..learner.invitations import redeem_url
 from ..session import check_csrf
@@ -76,7 +77,7 @@ def invite(request: Request, uln: str, form: FormData) -> HTMLResponse:
 
 
 @route(router, "POST", "/invitations/{invitation_id}/revoke", Permission.ADMINISTER)
-def revoke(request: Request, invitation_id: int, form: FormData) -> Response:
+def revoke(request: Request, invitation_id: Id, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     revoked = services(request).invitations.revoke(administrator(request), invitation_id)
     notify(request, f"The invitation code made on {revoked.created_at:%-d %B %Y} by {revoked.created_by} is revoked")

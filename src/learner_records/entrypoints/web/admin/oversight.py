@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from ....domain.errors import InvalidField
 from ....domain.users import Permission
 from ....services.administration import CHALLENGE_STATES, access_log_filter
+from ...ids import PageNumber
 from ..access import route
 from ..templating import field_errors, page
 from .common import administrator, services
@@ -32,7 +33,7 @@ def challenges(request: Request, status: str = "open") -> HTMLResponse:
 @route(router, "GET", "/access-log", Permission.ADMINISTER)
 def access_log(
     request: Request, uln: str = "", organisation: str = "", user: str = "", action: str = "", start: str = "",
-    end: str = "", page_number: int = 1,
+    end: str = "", page_number: PageNumber = 1,
 ) -> HTMLResponse:  # fmt: skip
     admin = administrator(request)
     values = {"uln": uln, "organisation": organisation, "user": user, "action": action, "start": start, "end": end}
@@ -43,7 +44,7 @@ def access_log(
     except InvalidField as problems:
         errors = field_errors(problems)
     else:
-        result = services(request).administration.access_log(admin, filters, max(page_number, 1))
+        result = services(request).administration.access_log(admin, filters, page_number)
     query = {key: value for key, value in values.items() if value}
 
     def link(number: int) -> str:

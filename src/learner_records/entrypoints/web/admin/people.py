@@ -12,6 +12,7 @@ from ....domain.applications import KIND_LABELS
 from ....domain.errors import Conflict, InvalidField, NotFound
 from ....domain.users import Permission
 from ....services.administration import ROLES_OF_KIND
+from ...ids import Id, form_id
 from ..access import route
 from ..session import check_csrf
 from ..templating import field_errors, page
@@ -37,15 +38,15 @@ def _organisation_page(request: Request, organisation_id: int, status: int = 200
 
 
 @route(router, "GET", "/organisations/{organisation_id}", Permission.ADMINISTER)
-def organisation(request: Request, organisation_id: int) -> HTMLResponse:
+def organisation(request: Request, organisation_id: Id) -> HTMLResponse:
     return _organisation_page(request, organisation_id)
 
 
 @route(router, "POST", "/organisations/{organisation_id}/users", Permission.ADMINISTER)
-def add_user(request: Request, organisation_id: int, form: FormData) -> HTMLResponse:
+def add_user(request: Request, organisation_id: Id, form: FormData) -> HTMLResponse:
     check_csrf(request, form.get("csrf_token"))
     values = {key: form.get(key, "") for key in ("name", "email", "role", "centre")}
-    centre = int(values["centre"]) if values["centre"].isdigit() else None
+    centre = form_id(values["centre"])
     errors = {key: message for key, message in (("name", "Enter their full name"),
                                                 ("email", "Enter their email address")) if not values[key]}  # fmt: skip
     if not errors:
@@ -71,7 +72,7 @@ def _person(request: Request, user_id: int) -> Any:
 
 
 @route(router, "POST", "/users/{user_id}/unlock", Permission.ADMINISTER)
-def unlock(request: Request, user_id: int, form: FormData) -> Response:
+def unlock(request: Request, user_id: Id, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     person = services(request).users.unlock(administrator(request), _person(request, user_id).id)
     notify(request, f"{person.name}'s account was unlocked: they can sign in again")
@@ -80,7 +81,7 @@ def unlock(request: Request, user_id: int, form: FormData) -> Response:
 
 
 @route(router, "POST", "/users/{user_id}/password-link", Permission.ADMINISTER)
-def password_link(request: Request, user_id: int, form: FormData) -> HTMLResponse:
+def password_link(request: Request, user_id: Id, form: FormData) -> HTMLResponse:
     check_csrf(request, form.get("csrf_token"))
     person = _person(request, user_id)
     link = services(request).password_links.issue(administrator(request), person.id)

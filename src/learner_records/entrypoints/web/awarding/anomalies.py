@@ -12,6 +12,7 @@ from ....domain.errors import InvalidField, InvalidFields, NotFound
 from ....domain.users import Permission
 from ....services.awarding import AnomalyView
 from ....services.awarding_ports import Registration
+from ...ids import Id
 from ..access import route
 from ..session import check_csrf
 from .common import GENDERS, actor, date_parts, explain, joined_date, optional_int, router, services, show
@@ -49,14 +50,14 @@ def _resolved(after: Registration) -> Response:
 
 
 @route(router, "POST", "/anomalies/{anomaly_id}/accept-fix", Permission.CENTRE)
-def accept_fix(request: Request, anomaly_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def accept_fix(request: Request, anomaly_id: Id, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
     _, acting = actor(request)
     return _resolved(services(request).awarding.resolve(acting, anomaly_id, "accept_fix"))
 
 
 @route(router, "POST", "/anomalies/{anomaly_id}/remove-uln", Permission.CENTRE)
-def remove_uln(request: Request, anomaly_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def remove_uln(request: Request, anomaly_id: Id, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
     _, acting = actor(request)
     return _resolved(services(request).awarding.resolve(acting, anomaly_id, "remove_uln"))
@@ -70,7 +71,7 @@ def _correct_form(request: Request, view: AnomalyView, values: dict[str, str],
 
 
 @route(router, "GET", "/anomalies/{anomaly_id}/correct", Permission.CENTRE)
-def correct_form(request: Request, anomaly_id: int) -> HTMLResponse:
+def correct_form(request: Request, anomaly_id: Id) -> HTMLResponse:
     view = _open(request, anomaly_id)
     d = view.registration.details
     values = {"given_name": d.given_name, "family_name": d.family_name, "date_of_birth": d.date_of_birth.isoformat(),
@@ -81,7 +82,7 @@ def correct_form(request: Request, anomaly_id: int) -> HTMLResponse:
 @route(router, "POST", "/anomalies/{anomaly_id}/correct", Permission.CENTRE)
 def correct(
     request: Request,
-    anomaly_id: int,
+    anomaly_id: Id,
     csrf_token: Annotated[str, Form()] = "",
     given_name: Annotated[str, Form()] = "",
     family_name: Annotated[str, Form()] = "",

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.errors import InvalidField, InvalidFields
 from ....domain.users import Permission
 from ....services.records import ChallengeFix
+from ...ids import Id
 from ..access import route
 from ..session import check_csrf
 from .common import actor, date_parts, explain, joined_date, router, services, show
@@ -38,14 +39,14 @@ def _answer_page(request: Request, challenge_id: int, errors: dict[str, str] | N
 
 
 @route(router, "GET", "/challenges/{challenge_id}", Permission.AWARDING)
-def challenge(request: Request, challenge_id: int) -> HTMLResponse:
+def challenge(request: Request, challenge_id: Id) -> HTMLResponse:
     return _answer_page(request, challenge_id)
 
 
 @route(router, "POST", "/challenges/{challenge_id}/accept", Permission.AWARDING)
 def accept(
     request: Request,
-    challenge_id: int,
+    challenge_id: Id,
     csrf_token: Annotated[str, Form()] = "",
     change: Annotated[str, Form()] = "",
     grade: Annotated[str, Form()] = "",
@@ -81,7 +82,7 @@ def accept(
 
 @route(router, "POST", "/challenges/{challenge_id}/reject", Permission.AWARDING)
 def reject(
-    request: Request, challenge_id: int, csrf_token: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
+    request: Request, challenge_id: Id, csrf_token: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(request, csrf_token)
     _, acting = actor(request)

@@ -13,6 +13,7 @@ from ....domain.access import Actor
 from ....domain.awarding import UlnState
 from ....domain.errors import InvalidField, InvalidFields
 from ....domain.users import Permission, User
+from ...ids import form_id
 from ..access import current_user
 from ..templating import page
 
@@ -95,8 +96,7 @@ def date_parts(value: date | str | None) -> dict[str, str]:
 
 
 def optional_int(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdigit() else None
+    return form_id(value)
 
 
 def show(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:

@@ -12,6 +12,7 @@ from ....domain.awarding import UlnState, parse_registration
 from ....domain.errors import Conflict, InvalidField, InvalidFields
 from ....domain.users import Permission
 from ...files import csv_rows, text_stream
+from ...ids import Id
 from ..access import route
 from ..session import check_csrf
 from .common import GENDERS, LABELS, actor, date_parts, explain, joined_date, optional_int, router, services, show
@@ -140,7 +141,7 @@ def upload(
 
 
 @route(router, "GET", "/registrations/{registration_id}", Permission.CENTRE)
-def registration(request: Request, registration_id: int, done: str = "") -> HTMLResponse:
+def registration(request: Request, registration_id: Id, done: str = "") -> HTMLResponse:
     return registration_page(request, registration_id, notice=DONE.get(done))
 
 

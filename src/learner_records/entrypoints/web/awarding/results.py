@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ....domain.errors import InvalidField, InvalidFields
 from ....domain.users import Permission
+from ...ids import Id, form_id
 from ..access import route
 from ..session import check_csrf
 from .common import CERTIFICATION, actor, explain, joined_date, optional_int, router, services, show
@@ -35,7 +36,7 @@ def results(request: Request, centre: str = "", status: str = "", done: str = ""
 @route(router, "POST", "/registrations/{registration_id}/result", Permission.AWARDING)
 def record_result(
     request: Request,
-    registration_id: int,
+    registration_id: Id,
     csrf_token: Annotated[str, Form()] = "",
     grade: Annotated[str, Form()] = "",
     day: Annotated[str, Form(alias="award_date-day")] = "",
@@ -69,7 +70,7 @@ def _back(back: str, fallback: str) -> str:
 
 
 def _ids(values: list[str] | None) -> list[int]:
-    return [int(value) for value in values or [] if value.strip().isdigit()]
+    return [number for number in map(form_id, values or []) if number is not None]
 
 
 @route(router, "POST", "/certify", Permission.AWARDING)
@@ -106,7 +107,7 @@ def _send(request: Request, step: str, registration_ids: list[str] | None, back:
 
 
 @route(router, "POST", "/registrations/{registration_id}/certificate", Permission.AWARDING)
-def issue_certificate(request: Request, registration_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def issue_certificate(request: Request, registration_id: Id, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
     _, acting = actor(request)
     services(request).certification.issue_certificate(acting, registration_id)
@@ -114,7 +115,7 @@ def issue_certificate(request: Request, registration_id: int, csrf_token: Annota
 
 
 @route(router, "GET", "/registrations/{registration_id}/certificate.pdf", Permission.AWARDING)
-def download_certificate(request: Request, registration_id: int) -> Response:
+def download_certificate(request: Request, registration_id: Id) -> Response:
     _, acting = actor(request)
     certificate, document = services(request).certification.certificate_document(acting, registration_id)
     disposition = f'attachment; filename="certificate-{certificate.number}.pdf"'
@@ -123,7 +124,7 @@ def download_certificate(request: Request, registration_id: int) -> Response:
 
 @route(router, "POST", "/registrations/{registration_id}/certificate/revoke", Permission.AWARDING)
 def revoke_certificate(
-    request: Request, registration_id: int, csrf_token: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
+    request: Request, registration_id: Id, csrf_token: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(request, csrf_token)
     _, acting = actor(request)

@@ -14,6 +14,7 @@ from ....domain.sharing import INVITATION_DAYS
 from ....domain.users import Permission
 from ....services.invitations import InvitationService
 from ....services.throttling import Door
+from ...ids import Id
 from ...throttled import client_address
 from ..access import current_user, route
 from ..organisation.forms import typed_date
@@ -65,7 +66,7 @@ def issue_invitation(request: Request, uln: str, csrf_token: Annotated[str, Form
 
 
 @route(router, "POST", "/organisation/invitations/{invitation_id}/revoke", Permission.REGISTER_LEARNER)
-def revoke_invitation(request: Request, invitation_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def revoke_invitation(request: Request, invitation_id: Id, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
     revoked = invitations(request).revoke(current_user(request), invitation_id)
     set_notice(request, f"The invitation code made on {revoked.created_at:%-d %B %Y} is revoked: it no longer works.")

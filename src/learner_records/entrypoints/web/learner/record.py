@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.errors import InvalidField, NotFound
 from ....domain.plr import CHALLENGE_REASON_LIMIT, LearningEvent
 from ....domain.users import Permission
+from ...ids import MAX_PAGE, Id
 from ..access import current_user, route
 from ..session import check_csrf
 from ..templating import field_errors, page
@@ -47,13 +48,13 @@ def _challenge_form(request: Request, event: LearningEvent, reason: str = "", er
 
 
 @route(router, "GET", "/learner/events/{event_id}/challenge", Permission.OWN_RECORD)
-def challenge_form(request: Request, event_id: int) -> HTMLResponse:
+def challenge_form(request: Request, event_id: Id) -> HTMLResponse:
     return _challenge_form(request, _event(request, event_id))
 
 
 @route(router, "POST", "/learner/events/{event_id}/challenge", Permission.OWN_RECORD)
 def challenge(
-    request: Request, event_id: int, reason: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
+    request: Request, event_id: Id, reason: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(request, csrf_token)
     try:
@@ -66,7 +67,7 @@ def challenge(
 
 @route(router, "GET", "/learner/who-looked", Permission.OWN_RECORD)
 def who_looked(
-    request: Request, page_number: Annotated[int, Query(alias="page")] = 1, everything: bool = False
+    request: Request, page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1, everything: bool = False
 ) -> HTMLResponse:
     history = portal(request).who_looked(current_user(request).actor(), page_number, include_own=everything)
     rows = [{"at": r.at, "who": who(r), "what": what(r.action)} for r in history.records]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.errors import InvalidField
 from ....domain.sharing import SHARE_DAYS_MAXIMUM, SHARE_DAYS_MINIMUM, ShareState
 from ....domain.users import Permission
+from ...ids import Id
 from ..access import current_user, route
 from ..session import check_csrf
 from ..templating import field_errors, page
@@ -52,7 +53,7 @@ def create_share_link(
 
 
 @route(router, "POST", "/learner/share-links/{link_id}/withdraw", Permission.OWN_RECORD)
-def withdraw_share_link(request: Request, link_id: int, csrf_token: Annotated[str, Form()] = "") -> Response:
+def withdraw_share_link(request: Request, link_id: Id, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
     withdrawn = portal(request).withdraw_share_link(current_user(request).actor(), link_id)
     set_notice(request, f"The link “{withdrawn.link.label}” is withdrawn: it no longer shows your record.")

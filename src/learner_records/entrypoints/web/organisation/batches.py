@@ -15,6 +15,7 @@ from ....domain.plr import JobStatus
 from ....domain.users import Permission
 from ...batch_files import output_lines, read_batch_file
 from ...files import text_stream
+from ...ids import Id
 from ..access import route
 from ..navigation import add_section
 from ..session import check_csrf
@@ -101,7 +102,7 @@ def upload(
 
 
 @route(router, "GET", "/{job_id}", Permission.SEND_BATCH)
-def job_page(request: Request, job_id: int) -> HTMLResponse:
+def job_page(request: Request, job_id: Id) -> HTMLResponse:
     _, actor = acting(request)
     job = services(request).batches.job(actor, job_id)
     running = job.status in (JobStatus.WAITING.value, JobStatus.IN_PROGRESS.value)
@@ -115,7 +116,7 @@ def job_page(request: Request, job_id: int) -> HTMLResponse:
 
 
 @route(router, "GET", "/{job_id}/output", Permission.SEND_BATCH)
-def output(request: Request, job_id: int) -> Response:
+def output(request: Request, job_id: Id) -> Response:
     """The output file: every column sent and each row's outcome, streamed page by page."""
     _, actor = acting(request)
     job = services(request).batches.job(actor, job_id)

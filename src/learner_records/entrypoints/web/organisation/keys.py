@@ -12,6 +12,7 @@ from ....domain.errors import InvalidField, NotFound
 from ....domain.users import Permission
 from ....services.api_keys import LABEL_LIMIT, key_state
 from ....services.ports import ApiKeyInfo
+from ...ids import Id
 from ..access import current_user, route
 from ..navigation import add_section
 from ..session import check_csrf
@@ -56,12 +57,12 @@ def _own_key(request: Request, key_id: int) -> ApiKeyInfo:
 
 
 @route(router, "GET", "/{key_id}/revoke", Permission.MANAGE_OWN_USERS)
-def revoke_form(request: Request, key_id: int) -> HTMLResponse:
+def revoke_form(request: Request, key_id: Id) -> HTMLResponse:
     return page(request, "organisation/key_revoke.html", title="Revoke this API key?", key=_own_key(request, key_id))
 
 
 @route(router, "POST", "/{key_id}/revoke", Permission.MANAGE_OWN_USERS)
-def revoke(request: Request, key_id: int, form: FormData) -> Response:
+def revoke(request: Request, key_id: Id, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     revoked = services(request).api_keys.revoke(current_user(request), None, key_id)
     notify(request, f"API key {revoked.label or revoked.prefix} was revoked: requests with it are refused from now")

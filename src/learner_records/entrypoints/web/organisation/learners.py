@@ -21,6 +21,7 @@ from ....domain.errors import (
 from ....domain.learner import Learner, validate_uln
 from ....domain.queries import demographics
 from ....domain.users import Permission, User
+from ...ids import form_id
 from ..access import RULES, route
 from ..navigation import add_section
 from ..session import check_csrf
@@ -227,7 +228,7 @@ def edit(request: Request, uln: str, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     _, current, _, _ = _learner(request, uln)
     values = typed_values(form)
-    version = int(form["version"]) if form.get("version", "").isdigit() else 0
+    version = form_id(form.get("version")) or 0
     try:
         details = details_from(values)
     except InvalidField as problem:

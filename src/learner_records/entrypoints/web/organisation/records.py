@@ -17,6 +17,7 @@ from ....domain.plr import EventStatus, check_reason
 from ....domain.queries import verification_query
 from ....domain.users import Permission
 from ....services.records import PlrResult
+from ...ids import Id
 from ..access import route
 from ..session import check_csrf
 from ..templating import page
@@ -152,12 +153,12 @@ def _challenge_page(request: Request, uln: str, event_id: int, status: int = 200
 
 
 @route(router, "GET", "/learners/{uln}/events/{event_id}/challenge", Permission.CHALLENGE_EVENT)
-def challenge_form(request: Request, uln: str, event_id: int) -> HTMLResponse:
+def challenge_form(request: Request, uln: str, event_id: Id) -> HTMLResponse:
     return _challenge_page(request, validate_uln(uln), event_id, reason="")
 
 
 @route(router, "POST", "/learners/{uln}/events/{event_id}/challenge", Permission.CHALLENGE_EVENT)
-def challenge(request: Request, uln: str, event_id: int, form: FormData) -> Response:
+def challenge(request: Request, uln: str, event_id: Id, form: FormData) -> Response:
     check_csrf(request, form.get("csrf_token"))
     number = validate_uln(uln)
     reason = form.get("reason", "")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ....domain.errors import Conflict, InvalidField, NotFound
 from ....domain.users import PASSWORD_MINIMUM, Permission, Role, User
 from ....services.users import may_manage
+from ...ids import Id
 from ..access import current_user, route
 from ..navigation import add_section
 from ..session import check_csrf
@@ -105,15 +106,15 @@ def _change(request: Request, user_id: int, form: dict[str, str], action: str) -
 
 
 @route(router, "POST", "/{user_id}/unlock", Permission.MANAGE_OWN_USERS)
-def unlock(request: Request, user_id: int, form: FormData) -> Response:
+def unlock(request: Request, user_id: Id, form: FormData) -> Response:
     return _change(request, user_id, form, "unlock")
 
 
 @route(router, "POST", "/{user_id}/suspend", Permission.MANAGE_OWN_USERS)
-def suspend(request: Request, user_id: int, form: FormData) -> Response:
+def suspend(request: Request, user_id: Id, form: FormData) -> Response:
     return _change(request, user_id, form, "suspend")
 
 
 @route(router, "POST", "/{user_id}/reactivate", Permission.MANAGE_OWN_USERS)
-def reactivate(request: Request, user_id: int, form: FormData) -> Response:
+def reactivate(request: Request, user_id: Id, form: FormData) -> Response:
     return _change(request, user_id, form, "reactivate")
