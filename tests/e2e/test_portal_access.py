@@ -82,3 +82,31 @@ def test_revoking_invitations_is_for_those_who_invite_and_recovering_learner_acc
                          ("POST", "/admin/learner-accounts/{uln}/invite"),
                          ("POST", "/admin/invitations/{invitation_id}/revoke")):  # fmt: skip
         assert rules[(method, path)] is Permission.ADMINISTER, path
+
+
+# The REST reads that disclose more than one learner's record, or what a learner who refused sharing keeps back:
+# (method, path, body or query) -> the status each kind of organisation gets.
+PRIVATE_LEARNER = {"given_name": "Zoë", "family_name": "Adeyemi", "date_of_birth": "2007-03-03", "gender": 2,
+                   "postcode": "LS1 4AP", "ability_to_share": 2}  # fmt: skip
+DISCLOSURES = [
+    ("POST", "/api/v1/plr/audit", {"given_name": "Zoë", "family_name": "Adeyemi"},
+     {"school": 403, "awarding": 403, "admin": 200}),
+    ("POST", "/api/v1/plr", {"given_name": "Zoë", "family_name": "Adeyemi"},
+     {"school": 403, "awarding": 403, "admin": 403}),  # the events themselves: only the learner, in their portal
+    ("GET", "/api/v1/merges", {"from": "2026-11-01", "to": "2026-11-30"},
+     {"school": 403, "awarding": 403, "admin": 200}),
+    ("GET", "/api/v1/duplicates", {}, {"school": 403, "awarding": 403, "admin": 200}),
+    ("GET", "/api/v1/organisations/10000001/keys", {}, {"school": 403, "awarding": 403, "admin": 200}),
+]  # fmt: skip
+
+
+def test_each_kind_of_organisation_gets_only_the_disclosures_its_rule_allows(server: LiveServer) -> None:
+    uln = server.client("school").post("/api/v1/learners", json=PRIVATE_LEARNER).json()["learner"]["uln"]
+    got, wanted = {}, {}
+    for method, path, sent, statuses in DISCLOSURES:
+        for kind, status in statuses.items():
+            client = server.client(kind)
+            answer = client.request(method, path, json={"uln": uln, **sent}) if method == "POST" \
+                else client.get(path, params=sent)  # fmt: skip
+            got[(path, kind)], wanted[(path, kind)] = answer.status_code, status
+    assert got == wanted

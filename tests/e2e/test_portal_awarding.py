@@ -173,9 +173,11 @@ def test_the_administration_page_explains_each_anomaly_and_accepts_the_fix(
     assert "The register has family name Smith-Jones; you sent Jones" in page.text
     assert "Use the names as the register spells them: Katherine Smith-Jones" in page.text
     assert "28 days left" in page.text and "govuk-tag--red" not in page.text
-    clock.advance(days=14)
+    clock.advance(days=14)  # a session lasts hours, not days: sign in again each time
+    client = world.client("exams@riverside.test")
     assert "govuk-tag govuk-tag--orange\">14 days left" in client.get("/awarding/anomalies").text
     clock.advance(days=7)
+    client = world.client("exams@riverside.test")
     page = client.get("/awarding/anomalies")
     assert "govuk-tag govuk-tag--red\">7 days left" in page.text
     (anomaly_id,) = re.findall(r'action="/awarding/anomalies/(\d+)/accept-fix"', page.text)

@@ -146,7 +146,7 @@ def test_a_password_link_expires_after_a_week(services: Services, admin: User, c
 
 
 def test_the_access_log_is_searched_by_each_filter_and_paged(
-    services: Services, admin: User, operator: Actor
+    services: Services, admin: User, operator: Actor, clock: MovableClock
 ) -> None:
     school = services.organisations.create(operator, "10000001", "Riverside College",
                                            OrganisationKind.LEARNER_REGISTRATION_BODY).organisation  # fmt: skip
@@ -157,6 +157,7 @@ def test_the_access_log_is_searched_by_each_filter_and_paged(
     with services.uow(write=True) as uow:
         uow.access_log.record(entries)
         uow.commit()
+    clock.advance(days=30)  # each search is logged too (access_log_searched): a month later, outside these days
 
     def found(filters: AccessLogFilter, page: int = 1) -> list[AccessEntry]:
         lines = services.administration.access_log(admin, filters, page).lines
@@ -168,10 +169,12 @@ def test_the_access_log_is_searched_by_each_filter_and_paged(
     assert len(found(AccessLogFilter(user_name="ben@riverside.ac.uk"))) == 30
     assert len(found(AccessLogFilter(action="verify"))) == 15
     assert len(found(access_log_filter(start="2026-11-02", end="2026-11-02"))) == 20
-    first, second = (services.administration.access_log(admin, AccessLogFilter(), page) for page in (1, 2))
+    days = access_log_filter(start="2026-11-01", end="2026-11-03")
+    first, second = (services.administration.access_log(admin, days, page) for page in (1, 2))
     assert (len(first.lines), first.has_next, len(second.lines), second.has_next) == (PAGE_SIZE, True, 10, False)
     assert first.lines[0].at >= first.lines[-1].at >= second.lines[0].at
     assert first.lines[0].organisation_name in (None, "Riverside College")
+    assert len(found(AccessLogFilter(action="access_log_searched"))) == 7  # the seven searches before this one
     with pytest.raises(InvalidFields) as bad:
         access_log_filter(uln="123", start="yesterday", end="2026-01-01")
     assert {p.field for p in bad.value.problems} == {"uln", "start"}
