@@ -33,7 +33,7 @@ from ..domain.plr import (
 from ..domain.qualifications import Qualification
 from .batch_ports import JobSignal, TransientErrors
 from .csv_output import CsvOutput
-from .job_timing import JobTiming, log_retry, never_transient
+from .job_timing import JobTiming, never_transient, wait_to_retry
 from .ports import AccessEntry, AchievementJob, AchievementKey, Clock, JobRow, UnitOfWork, UnitOfWorkFactory
 
 CHUNK = 500
@@ -200,18 +200,17 @@ class AchievementService:
     def _retry_later(self, job: AchievementJob, token: str, reason: str) -> AchievementJob:
         """Keep the job in progress with its lease running until the next try, when any worker may claim it."""
         waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
-        try:
+
+        def hold(next_try: datetime) -> bool:
             with self._uow(write=True) as uow:
-                delay = self._timing.retry_delay(waiting.retries)
-                next_try = self._clock.now() + delay
-                if uow.jobs.hold(job.id, token, job.next_row, next_try):
-                    uow.jobs.record(waiting, [], next_try)
-                    uow.commit()
-                    log_retry("achievement", job.id, waiting.retries, reason, delay)
-        except Exception as error:
-            if self._transient(error) is None:
-                raise
-            # the store still fails: the lease of the last chunk runs out by itself and the job is tried then
+                if not uow.jobs.hold(job.id, token, job.next_row, next_try):
+                    return False
+                uow.jobs.record(waiting, [], next_try)
+                uow.commit()
+                return True
+
+        wait_to_retry(self._timing, self._clock.now, self._transient, "achievement", job.id, waiting.retries, reason,
+                      hold)
         return waiting
 
     def _fail(self, job: AchievementJob, token: str, reason: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from itertools import islice
 
 from ..domain.access import Actor, Operation, OrganisationKind
@@ -36,7 +37,7 @@ from ..domain.errors import InsufficientAccess, InvalidField, RecordCountIncorre
 from ..domain.plr import JobStatus
 from .batch_ports import BatchJob, BatchRowResult, JobSignal, TransientErrors
 from .batch_rows import ChunkWork
-from .job_timing import JobTiming, log_retry, never_transient
+from .job_timing import JobTiming, never_transient, wait_to_retry
 from .ports import AccessEntry, Clock, UnitOfWorkFactory
 from .register import RegisterCore, RegisterService
 
@@ -271,18 +272,16 @@ class BatchService:
     def _retry_later(self, job: BatchJob, token: str, reason: str) -> BatchJob:
         """Keep the job in progress with its lease running until the next try, when any worker may claim it."""
         waiting = replace(job, retries=job.retries + 1, retry_reason=reason)
-        try:
+
+        def hold(next_try: datetime) -> bool:
             with self._uow(write=True) as uow:
-                delay = self._timing.retry_delay(waiting.retries)
-                next_try = self._clock.now() + delay
-                if uow.batches.hold(job.id, token, job.next_row, next_try):
-                    uow.batches.record(waiting, [], next_try)
-                    uow.commit()
-                    log_retry("batch", job.id, waiting.retries, reason, delay)
-        except Exception as error:
-            if self._transient(error) is None:
-                raise
-            # the store still fails: the lease of the last chunk runs out by itself and the job is tried then
+                if not uow.batches.hold(job.id, token, job.next_row, next_try):
+                    return False
+                uow.batches.record(waiting, [], next_try)
+                uow.commit()
+                return True
+
+        wait_to_retry(self._timing, self._clock.now, self._transient, "batch", job.id, waiting.retries, reason, hold)
         return waiting
 
     def _fail(self, job: BatchJob, token: str, reason: str) -> None:

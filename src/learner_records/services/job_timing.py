@@ -19,7 +19,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 log = logging.getLogger("learner_records.jobs")
 
@@ -43,6 +43,22 @@ def log_retry(kind: str, job_id: int, retries: int, reason: str, delay: timedelt
     """One line for operators: which job waits, after which kind of error (never a row or a learner)."""
     log.warning("%s job %s: store error %s (%s in a row); tried again in %.1f s", kind, job_id, reason, retries,
                 delay.total_seconds())  # fmt: skip
+
+
+def wait_to_retry(
+    timing: JobTiming, now: Callable[[], datetime], transient: Callable[[BaseException], str | None], kind: str,
+    job_id: int, retries: int, reason: str, hold: Callable[[datetime], bool],
+) -> None:  # fmt: skip
+    """Hold a job hit by its `retries`-th store error in a row until its next try (`hold` keeps it, in progress,
+    under the worker's lease until then and says whether the lease was still the worker's). If the store still
+    fails, nothing is held: the lease of the last chunk runs out by itself and the job is tried then."""
+    try:
+        delay = timing.retry_delay(retries)
+        if hold(now() + delay):
+            log_retry(kind, job_id, retries, reason, delay)
+    except Exception as error:
+        if transient(error) is None:
+            raise
 
 
 def never_transient(error: BaseException) -> str | None:

@@ -72,7 +72,6 @@ def invite(request: Request, uln: str, form: FormData) -> HTMLResponse:
         return _account_page(request, uln, 409, errors={"proof": problem.message})
     response = page(request, "learner/invite.html", title="Invitation code for the learner", uln=issued.invitation.uln,
                     issued=issued, days=INVITATION_DAYS, redeem_url=redeem_url(request))  # fmt: skip
-    response.headers["Cache-Control"] = "no-store"  # the code is shown this once
     return response
 
 

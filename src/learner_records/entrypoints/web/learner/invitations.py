@@ -61,7 +61,6 @@ def issue_invitation(request: Request, uln: str, csrf_token: Annotated[str, Form
         return _invite_page(request, uln, status, refusal=message)
     response = page(request, "learner/invite.html", title="Invitation code for the learner", uln=uln, issued=issued,
                     days=INVITATION_DAYS, redeem_url=redeem_url(request))  # fmt: skip
-    response.headers["Cache-Control"] = "no-store"  # the code is shown this once
     return response
 
 
