@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -56,6 +57,30 @@ def test_a_changed_field_is_found_at_its_row(services: Services, school: Actor) 
     change(engine_of(services), f"UPDATE access_log SET user_name = 'someone else' WHERE id = {rows[5]}")
     verdict = access_chain.verify(engine_of(services))
     assert (verdict.intact, verdict.broken_at, verdict.entries) == (False, rows[5], 5)
+
+
+def test_a_row_s_credential_and_detail_are_in_its_link_and_rows_without_them_keep_their_old_links(
+    services: Services, school: Actor
+) -> None:
+    plain = audited(services, school, learners=1, reads=1)
+    keyed = replace(school, credential="api-key:abc123")
+    uln = services.register.register(keyed, details(given_name="Keyed")).uln
+    services.register.find_by_uln(keyed, uln)
+    rows = ids(engine_of(services))
+    assert access_chain.verify(engine_of(services)).intact
+    with engine_of(services).connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, credential FROM access_log")).all())
+    assert [stored[row] for row in plain] == [None] * len(plain) and stored[rows[-1]] == "api-key:abc123"
+    at = datetime(2026, 12, 3, 9, 30)
+    old = AccessEntry(at, 7, "ann", "find_by_uln", "1026893096")
+    assert access_chain.encode(old) == access_chain.encode(replace(old, credential=None, detail=None))
+    assert access_chain.encode(old) != access_chain.encode(replace(old, detail="user=ann"))
+    change(engine_of(services), f"UPDATE access_log SET credential = 'api-key:zzz999' WHERE id = {rows[-1]}")
+    assert access_chain.verify(engine_of(services)).broken_at == rows[-1]
+    change(
+        engine_of(services), f"UPDATE access_log SET credential = 'api-key:abc123', detail = 'x' WHERE id = {rows[-1]}"
+    )
+    assert access_chain.verify(engine_of(services)).broken_at == rows[-1]
 
 
 def test_a_row_removed_from_the_middle_breaks_the_row_after_it(services: Services, school: Actor) -> None:
@@ -112,8 +137,10 @@ def test_a_rewritten_chain_is_found_against_an_anchor_recorded_after_the_changed
 
 def test_the_chain_follows_the_order_of_a_batch_and_of_the_rows_before_it() -> None:
     at = datetime(2026, 12, 3, 9, 30)
-    entries = [AccessEntry(at, 7, "ben@riverside.ac.uk", "find_by_uln", "1026893096"),
-               AccessEntry(at, None, "cli", "x")]
+    entries = [
+        AccessEntry(at, 7, "ben@riverside.ac.uk", "find_by_uln", "1026893096"),
+        AccessEntry(at, None, "cli", "x"),
+    ]
     one_batch = access_chain.chain(access_chain.GENESIS, entries)
     one_by_one = access_chain.chain(access_chain.GENESIS, entries[:1])
     one_by_one += access_chain.chain(one_by_one[0], entries[1:])

@@ -83,6 +83,9 @@ class Actor:
     uln: str | None = None  # a learner's own ULN, when the actor is the learner
     # An awarding centre's staff act only in their own centre: None is every centre of the organisation.
     centres: frozenset[int] | None = None
+    # What proved the call when `user_name` is only what the caller declared (a REST header, a SOAP UserName):
+    # "api-key:<key id>", "org-password" or "operator:<who>"; None when `user_name` is itself the person who signed in.
+    credential: str | None = None
 
     def may(self, operation: Operation) -> bool:
         return operation in RIGHTS[self.kind]
@@ -125,3 +128,32 @@ class OperatingHours:
             raise OutOfHours(
                 f"The web services answer from {self.opens:%H:%M} to {self.closes:%H:%M}; it is now {at:%H:%M}"
             )
+
+
+API_KEY_CREDENTIAL = "api-key:"
+ORG_PASSWORD_CREDENTIAL = "org-password"
+OPERATOR_CREDENTIAL = "operator:"
+SHARE_LINK_CREDENTIAL = "share-link"  # the user name is the label the learner gave the link
+TYPED_CREDENTIAL = "typed"  # nobody signed in: the user name is what was typed (an invitation's email address)
+SYSTEM_CREDENTIAL = "system"  # the register's own background work
+
+
+def credential_label(credential: str | None) -> str:
+    """How an access-log row's user was known, in plain words: whether the name is the signed-in person's own or
+    one an organisation's system declared, and with what it proved the organisation."""
+    if credential is None:
+        return "Signed in"
+    if credential == ORG_PASSWORD_CREDENTIAL:
+        return "Named by the organisation's system (web-service password)"
+    if credential.startswith(API_KEY_CREDENTIAL):
+        return f"Named by the organisation's system (API key lr_{credential.removeprefix(API_KEY_CREDENTIAL)}_…)"
+    if credential.startswith(OPERATOR_CREDENTIAL):
+        return f"Named by the register's operator {credential.removeprefix(OPERATOR_CREDENTIAL)}"
+    return _PLAIN.get(credential, credential)
+
+
+_PLAIN = {
+    SHARE_LINK_CREDENTIAL: "Not signed in: a share link's viewer, by the learner's label for the link",
+    TYPED_CREDENTIAL: "Not signed in: the name is what they typed",
+    SYSTEM_CREDENTIAL: "The register's own background work",
+}

@@ -83,7 +83,8 @@ class AchievementService:
         digest = hashlib.sha256()
         with self._uow(write=True) as uow:
             draft = AchievementJob(0, actor.organisation_id, actor.user_name, submission_type[:40], file_name,
-                                   email_address, JobStatus.WAITING.value, now, None, None, 0, 1, {})  # fmt: skip
+                                   email_address, JobStatus.WAITING.value, now, None, None, 0, 1, {},
+                                   credential=actor.credential)  # fmt: skip
             job_id = uow.jobs.create(draft, f"receiving-{now.timestamp()}-{id(digest)}")
             count = 0
             numbered = enumerate((_canonical(row) for row in rows), start=1)
@@ -255,8 +256,9 @@ class _ChunkWork:
                 read.add(achievement.uln)
             done.append(replace(row, outcome=outcome.value, message=message or None))
         self.uow.events.add_many(list(self.new_events.values()))
-        org, user = self.job.organisation_id, self.job.user_name
-        self.uow.access_log.record([AccessEntry(self.now, org, user, "submit_achievement", u) for u in sorted(read)])
+        org, user, credential = self.job.organisation_id, self.job.user_name, self.job.credential
+        self.uow.access_log.record([AccessEntry(self.now, org, user, "submit_achievement", u, credential)
+                                    for u in sorted(read)])  # fmt: skip
         return done
 
     def _register_records(self, achievements: list[Achievement]) -> dict[str, tuple[matching.RegisterRecord, bool]]:

@@ -42,6 +42,8 @@ class AccessLogLine:
     user_name: str
     action: str
     uln: str | None
+    credential: str | None = None  # domain.access.credential_label says it in words
+    detail: str | None = None
 
 
 class ApplicationRepository(Protocol):

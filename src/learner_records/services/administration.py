@@ -21,6 +21,7 @@ from .ports import AccessEntry, Clock, DataChallenge, Organisation, UnitOfWork, 
 from .users import UserService
 
 PAGE_SIZE = 50
+DETAIL_LIMIT = 400  # access_log.detail
 CHALLENGE_LIMIT = 500
 CHALLENGE_STATES = ("open", "accepted", "rejected")
 ROLES_OF_KIND: dict[OrganisationKind, tuple[Role, ...]] = {
@@ -77,6 +78,15 @@ def access_log_filter(
     )  # fmt: skip
 
 
+def searched_for(filters: AccessLogFilter) -> str | None:
+    """The whole search as the access log keeps it beside the ULN: which organisation, user, action and moments."""
+    terms = [("organisation", filters.organisation_id), ("user", filters.user_name), ("action", filters.action),
+             ("from", filters.start), ("before", filters.end)]  # fmt: skip
+    text = "; ".join(f"{name}={value.isoformat() if isinstance(value, datetime) else value}"
+                     for name, value in terms if value is not None)  # fmt: skip
+    return text[:DETAIL_LIMIT] or None
+
+
 class AdministrationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, users: UserService, links: PasswordLinkService) -> None:
         self._uow = uow
@@ -89,8 +99,8 @@ class AdministrationService:
         page = max(page, 1)
         with self._uow() as uow:
             lines = uow.audit.access_log(filters, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-            # Reading the log is itself a read of learner data: it is logged, with the ULN searched for if any.
-            self._log(uow, by, "access_log_searched", [filters.uln])
+            # Reading the log is itself a read of learner data: it is logged, with the whole search.
+            self._log(uow, by, "access_log_searched", [filters.uln], searched_for(filters))
             uow.commit()
         return AccessLogPage(lines[:PAGE_SIZE], page, len(lines) > PAGE_SIZE)
 
@@ -105,9 +115,12 @@ class AdministrationService:
             uow.commit()
         return found
 
-    def _log(self, uow: UnitOfWork, by: User, action: str, ulns: Sequence[str | None]) -> None:
+    def _log(
+        self, uow: UnitOfWork, by: User, action: str, ulns: Sequence[str | None], detail: str | None = None
+    ) -> None:
         now = self._clock.now()
-        uow.access_log.record([AccessEntry(now, by.organisation_id, by.email, action, uln) for uln in ulns])
+        uow.access_log.record([AccessEntry(now, by.organisation_id, by.email, action, uln, detail=detail)
+                               for uln in ulns])  # fmt: skip
 
     def organisation(self, by: User, organisation_id: int) -> tuple[Organisation, list[Centre]]:
         """An organisation and (an awarding organisation's) centres."""

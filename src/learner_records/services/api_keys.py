@@ -8,7 +8,7 @@ an hour, so that a system can be redeployed with the new key without a gap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..domain.access import Actor, Operation
@@ -106,8 +106,9 @@ class ApiKeyService:
 
     def _record(self, uow: UnitOfWork, by: Actor | User, organisation: Organisation, action: str) -> None:
         # The organisation whose key changed, so its access log shows it; the person or system that changed it.
-        name = by.user_name if isinstance(by, Actor) else by.email
-        uow.access_log.record([AccessEntry(self._clock.now(), organisation.id, name, action)])
+        now = self._clock.now()
+        entry = AccessEntry.by(by, now, action) if isinstance(by, Actor) else AccessEntry(now, None, by.email, action)
+        uow.access_log.record([replace(entry, organisation_id=organisation.id)])
 
 
 def _organisation(uow: UnitOfWork, by: Actor | User, ukprn: str | None) -> Organisation:

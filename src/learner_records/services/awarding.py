@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from ..domain import awarding as rules
-from ..domain.access import Actor, OrganisationKind
+from ..domain.access import SYSTEM_CREDENTIAL, Actor, OrganisationKind
 from ..domain.errors import Conflict, InsufficientAccess, InvalidField, InvalidFields, NotFound
 from ..domain.learner import parse_details
 from ..domain.matching import Demographics, VerificationQuery
@@ -265,7 +265,8 @@ class AwardingService:
         if d.postcode is None:
             raise InvalidField("postcode", "is missing", "the register needs a postcode to find or register a learner")
         gateway = self._gateway_for(
-            Actor(body.kind, f"{actor.user_name} for centre {centre.centre_number}", body.id, body.ukprn)
+            Actor(body.kind, f"{actor.user_name} for centre {centre.centre_number}", body.id, body.ukprn,
+                  credential=actor.credential)
         )
         found = gateway.find(Demographics(d.given_name, d.family_name, d.date_of_birth, d.gender, d.postcode))
         if found.code in ("WSRC0004", "WSRC0022"):
@@ -341,7 +342,8 @@ class AwardingService:
             bodies = [o for o in uow.organisations.list() if o.kind is OrganisationKind.AWARDING_ORGANISATION]
         validated = raised = 0
         for body in bodies:
-            done, anomalies = self.validate(Actor(body.kind, "validation-worker", body.id, body.ukprn))
+            done, anomalies = self.validate(Actor(body.kind, "validation-worker", body.id, body.ukprn,
+                                                 credential=SYSTEM_CREDENTIAL))
             validated, raised = validated + done, raised + anomalies
         return validated, raised
 

@@ -34,6 +34,7 @@ class BatchJob:
     failure_reason: str | None = None
     retries: int = 0  # store errors in a row that passed (disk full, a lock, a lost connection); 0 after progress
     retry_reason: str | None = None  # the kind of the last of them, for operators
+    credential: str | None = None  # the submitter's Actor.credential, for the access-log rows the worker writes
 
 
 @dataclass(frozen=True, slots=True)

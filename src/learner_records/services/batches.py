@@ -137,7 +137,7 @@ class BatchService:
         draft = BatchJob(0, kind, actor.organisation_id, actor.user_name, job_type, channel.value, file_name,
                          email_address, JobStatus.WAITING.value, now, None, None, 0, empty_counters(kind),
                          file_version=header.version if header else None,
-                         file_title=header.title if header else None)  # fmt: skip
+                         file_title=header.title if header else None, credential=actor.credential)  # fmt: skip
         with self._uow(write=True) as uow:
             job_id = uow.batches.create(draft)
             count = 0
@@ -180,8 +180,7 @@ class BatchService:
             if job.organisation_id != actor.organisation_id:
                 shown = sorted({u for row in rows for u in (row.uln, *row.possible_ulns) if u})
                 now = self._clock.now()
-                uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "batch_results_read",
-                                                   uln) for uln in shown])  # fmt: skip
+                uow.access_log.record([AccessEntry.by(actor, now, "batch_results_read", uln) for uln in shown])
                 uow.commit()
             return rows
 
@@ -264,7 +263,7 @@ class BatchService:
                     # OrgEmail: told when the job is done, in the same transaction, so exactly once
                     uow.outbox.queue(job.email_address, *finished_notice(progressed), now)
             uow.batches.record(progressed, results, None if progressed.finished_at else now + self._timing.lease)
-            uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln)
+            uow.access_log.record([AccessEntry(now, job.organisation_id, job.user_name, action, uln, job.credential)
                                    for action, ulns in work.disclosed.items() for uln in ulns])  # fmt: skip
             uow.commit()
             return progressed

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..domain.access import TYPED_CREDENTIAL
 from ..domain.checks import FieldChecks
 from ..domain.errors import Conflict, InsufficientAccess, InvalidField, NotFound
 from ..domain.learner import Learner, check_name, parse_date, validate_uln
@@ -86,8 +87,9 @@ class InvitationService:
         self._randbelow = randbelow
 
     def _log(self, uow: UnitOfWork, by: User | None, user_name: str, action: str, uln: str | None) -> None:
-        organisation_id = by.organisation_id if by else None
-        uow.access_log.record([AccessEntry(self._clock.now(), organisation_id, user_name[:128], action, uln)])
+        organisation_id, credential = (by.organisation_id, None) if by else (None, TYPED_CREDENTIAL)
+        uow.access_log.record([AccessEntry(self._clock.now(), organisation_id, user_name[:128], action, uln,
+                                           credential)])  # fmt: skip
 
     # Issuing
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..domain.access import Actor, Operation, OrganisationKind
+from ..domain.access import SHARE_LINK_CREDENTIAL, Actor, Operation, OrganisationKind
 from ..domain.checks import FieldChecks
 from ..domain.codes import ResponseCode
 from ..domain.errors import Conflict, NotFound
@@ -79,8 +79,11 @@ class LearnerPortalService:
     def _random(self, alphabet: str, length: int) -> str:
         return "".join(alphabet[self._randbelow(len(alphabet))] for _ in range(length))
 
-    def _log(self, uow: UnitOfWork, organisation_id: int | None, user_name: str, action: str, uln: str) -> None:
-        uow.access_log.record([AccessEntry(self._clock.now(), organisation_id, user_name, action, uln)])
+    def _log(
+        self, uow: UnitOfWork, organisation_id: int | None, user_name: str, action: str, uln: str,
+        credential: str | None = None,
+    ) -> None:
+        uow.access_log.record([AccessEntry(self._clock.now(), organisation_id, user_name, action, uln, credential)])
 
     # The learner's own record
 
@@ -194,6 +197,6 @@ class LearnerPortalService:
             learner = resolve_master(uow.learners, stored)
             viewer = Actor(OrganisationKind.LEARNER, share_viewer(link.label), uln=learner.uln)
             events = visible_events(viewer, uow.events.for_ulns(self._ulns(learner)))
-            self._log(uow, None, viewer.user_name, "share_link_viewed", learner.uln)
+            self._log(uow, None, viewer.user_name, "share_link_viewed", learner.uln, SHARE_LINK_CREDENTIAL)
             uow.commit()
         return SharedRecord(link, state, learner, tuple(events))

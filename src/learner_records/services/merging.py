@@ -33,9 +33,7 @@ class MergingService:
         now = self._clock.now()
         uow.merges.record(MergeEvent(now, master, linked, merged, actor.organisation_id, actor.user_name))
         action = "merge" if merged else "unmerge"
-        uow.access_log.record(
-            [AccessEntry(now, actor.organisation_id, actor.user_name, action, uln) for uln in (master, linked)]
-        )
+        uow.access_log.record([AccessEntry.by(actor, now, action, uln) for uln in (master, linked)])
 
     def merge(self, actor: Actor, master_uln: str, linked_uln: str) -> Learner:
         """Link `linked_uln` (and any learners already linked to it) to `master_uln`."""
@@ -93,8 +91,7 @@ class MergingService:
             shown = sorted({u for e in events for u in (e.master_uln, e.linked_uln)})
             learners = uow.learners.get_many(shown)
             now = self._clock.now()
-            uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "merge_report", uln)
-                                   for uln in shown if uln in learners])  # fmt: skip
+            uow.access_log.record([AccessEntry.by(actor, now, "merge_report", uln) for uln in shown if uln in learners])
             uow.commit()
             return [MergeReportLine(e, learners.get(e.master_uln), learners.get(e.linked_uln)) for e in events]
 
@@ -106,7 +103,7 @@ class MergingService:
         shown = pairs[:limit] if limit is not None else pairs
         with self._uow() as uow:  # the pairs show the learners' details: each shown is a read, in the access log
             now = self._clock.now()
-            uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, "duplicate_scan", uln)
+            uow.access_log.record([AccessEntry.by(actor, now, "duplicate_scan", uln)
                                    for pair in shown for uln in (pair.first.uln, pair.second.uln)])  # fmt: skip
             uow.commit()
         return shown

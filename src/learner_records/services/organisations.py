@@ -9,7 +9,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..domain.access import Actor, Operation, OrganisationKind
+from ..domain.access import (
+    API_KEY_CREDENTIAL,
+    OPERATOR_CREDENTIAL,
+    ORG_PASSWORD_CREDENTIAL,
+    Actor,
+    Operation,
+    OrganisationKind,
+)
 from ..domain.checks import FieldChecks
 from ..domain.errors import Conflict, IncorrectPassword, InvalidField, UnknownOrganisation
 from .ports import AccessEntry, Clock, Organisation, UnitOfWork, UnitOfWorkFactory
@@ -125,7 +132,8 @@ class OrganisationService:
             if stored.last_used_at is None or now - stored.last_used_at >= LAST_USED_GRANULARITY:
                 uow.organisations.touch_api_key(stored.id, now)
                 uow.commit()
-        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn,
+                     credential=API_KEY_CREDENTIAL + prefix)  # fmt: skip
 
     def acting_for(self, actor: Actor, ukprn: str, user_name: str) -> Actor:
         """The operator acting as one organisation (the CLI submitting an awarding body's file, say)."""
@@ -134,7 +142,8 @@ class OrganisationService:
             organisation = uow.organisations.by_ukprn(ukprn)
         if organisation is None:
             raise UnknownOrganisation(f"No organisation has UKPRN {ukprn}")
-        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn,
+                     credential=OPERATOR_CREDENTIAL + actor.user_name)  # fmt: skip
 
     def set_password(self, actor: Actor, organisation_id: int, password: str | None = None) -> str:
         """Give an organisation its web-service password (OrgPassword): a new random one unless one is chosen."""
@@ -176,7 +185,8 @@ class OrganisationService:
             raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")
         if not matches:
             raise IncorrectPassword()
-        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn)
+        return Actor(organisation.kind, user_name, organisation.id, organisation.ukprn,
+                     credential=ORG_PASSWORD_CREDENTIAL)  # fmt: skip
 
     def describe(self, actor: Actor, ukprn: str | None, organisation_ref: str | None) -> Organisation | None:
         """GetOrganisation: any registered organisation, by UKPRN or reference (the public list of providers)."""
@@ -198,7 +208,7 @@ class OrganisationService:
             uow.commit()
 
     def _record(self, uow: UnitOfWork, actor: Actor, action: str) -> None:
-        uow.access_log.record([AccessEntry(self._clock.now(), actor.organisation_id, actor.user_name, action[:40])])
+        uow.access_log.record([AccessEntry.by(actor, self._clock.now(), action[:40])])
 
     def get(self, organisation_id: int) -> Organisation | None:
         """One organisation by its id (the portals: the signed-in person's own, for its UKPRN and name)."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
-from ..domain.access import OrganisationKind
+from ..domain.access import Actor, OrganisationKind
 from ..domain.learner import Learner
 from ..domain.matching import RegisterRecord
 from ..domain.plr import LearningEvent
@@ -66,6 +66,12 @@ class AccessEntry:
     user_name: str
     action: str
     uln: str | None = None
+    credential: str | None = None  # Actor.credential: what proved a declared user name
+    detail: str | None = None  # what the action was about beyond the ULN (an administrator's whole search, say)
+
+    @classmethod
+    def by(cls, actor: Actor, at: datetime, action: str, uln: str | None = None) -> AccessEntry:
+        return cls(at, actor.organisation_id, actor.user_name, action, uln, actor.credential)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +194,7 @@ class AchievementJob:
     rejection_reason: str | None = None
     retries: int = 0  # store errors in a row that passed (disk full, a lock, a lost connection); 0 after progress
     retry_reason: str | None = None  # the kind of the last of them, for operators
+    credential: str | None = None  # the submitter's Actor.credential, for the access-log rows the worker writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +308,7 @@ class AccessRecord:
     action: str
     organisation_name: str | None
     user_name: str
+    credential: str | None = None
 
 
 class AccessHistory(Protocol):

@@ -89,7 +89,7 @@ class RecordsService:
 
     def _log(self, uow: UnitOfWork, actor: Actor, action: str, uln: str) -> None:
         now = self._clock.now()
-        uow.access_log.record([AccessEntry(now, actor.organisation_id, actor.user_name, action, uln)])
+        uow.access_log.record([AccessEntry.by(actor, now, action, uln)])
 
     def _verified(self, uow: UnitOfWork, query: matching.VerificationQuery) -> tuple[ErrorCode | None, Learner | None]:
         stored = uow.learners.get(query.uln)

@@ -173,14 +173,7 @@ class RegisterService:
         # part of the record as much as who was found.
         now = self._clock.now()
         disclosed: Sequence[str | None] = ulns or [None]
-        uow.access_log.record(
-            [
-                AccessEntry(
-                    at=now, organisation_id=actor.organisation_id, user_name=actor.user_name, action=action, uln=u
-                )
-                for u in disclosed
-            ]
-        )
+        uow.access_log.record([AccessEntry.by(actor, now, action, u) for u in disclosed])
 
     def register(self, actor: Actor, details: LearnerDetails) -> Learner:
         actor.require(Operation.REGISTER)

@@ -25,12 +25,16 @@ from .raw import RawSql, as_datetime
 
 GENESIS = "0" * 64
 TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
-_COLUMNS = "(at, organisation_id, user_name, action, uln, chain_hash)"
+_COLUMNS = "(at, organisation_id, user_name, action, uln, credential, detail, chain_hash)"
+_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?)"
 _PER_STATEMENT = 1_000  # rows in one INSERT on PostgreSQL, far below its 65,535 parameters
 
 
 def encode(entry: AccessEntry) -> bytes:
     fields = [entry.at.strftime(TIMESTAMP), entry.organisation_id, entry.user_name, entry.action, entry.uln]
+    if entry.credential is not None or entry.detail is not None:
+        # columns added later: a row without them encodes as before, so the chains written then still verify
+        fields += [entry.credential, entry.detail]
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -51,10 +55,10 @@ def append(sql: RawSql, entries: Sequence[AccessEntry]) -> None:
     head = sql.first("SELECT chain_hash FROM access_log_head WHERE id = 1" + (" FOR UPDATE" if sql.postgres else ""))
     assert head is not None  # the migration that made the table wrote its one row
     links = chain(head[0], entries)
-    rows = [(sql.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln, link)
+    rows = [(sql.timestamp(e.at), e.organisation_id, e.user_name, e.action, e.uln, e.credential, e.detail, link)
             for e, link in zip(entries, links, strict=True)]  # fmt: skip
     if not sql.postgres:
-        sql.execute_many(f"INSERT INTO access_log {_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)", rows)
+        sql.execute_many(f"INSERT INTO access_log {_COLUMNS} VALUES {_VALUES}", rows)
         sql.execute("UPDATE access_log_head SET last_id = last_insert_rowid(), chain_hash = ? WHERE id = 1",
                     (links[-1],))  # fmt: skip
         return
@@ -62,7 +66,7 @@ def append(sql: RawSql, entries: Sequence[AccessEntry]) -> None:
     for start in range(0, len(rows), _PER_STATEMENT):
         chunk = rows[start : start + _PER_STATEMENT]
         sql.execute(f"WITH added AS (INSERT INTO access_log {_COLUMNS} VALUES"
-                    f" {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} RETURNING id)"
+                    f" {', '.join([_VALUES] * len(chunk))} RETURNING id)"
                     " UPDATE access_log_head SET last_id = (SELECT max(id) FROM added), chain_hash = ? WHERE id = 1",
                     [value for row in chunk for value in row] + [chunk[-1][-1]])  # fmt: skip
 
@@ -81,10 +85,12 @@ class ChainVerdict:
 
 
 def _rows(sql: RawSql) -> Iterator[tuple[int, AccessEntry, str | None]]:
-    for row_id, at, organisation_id, user_name, action, uln, link in sql.stream(
-        "SELECT id, at, organisation_id, user_name, action, uln, chain_hash FROM access_log ORDER BY id"
+    for row_id, at, organisation_id, user_name, action, uln, credential, detail, link in sql.stream(
+        "SELECT id, at, organisation_id, user_name, action, uln, credential, detail, chain_hash FROM access_log"
+        " ORDER BY id"
     ):
-        yield int(row_id), AccessEntry(as_datetime(at), organisation_id, user_name, action, uln), link
+        entry = AccessEntry(as_datetime(at), organisation_id, user_name, action, uln, credential, detail)
+        yield int(row_id), entry, link
 
 
 def _walk(sql: RawSql, anchor: tuple[int, str] | None) -> ChainVerdict:

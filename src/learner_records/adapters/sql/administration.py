@@ -129,13 +129,14 @@ class SqlAuditSearch:
             params.append(self._raw.timestamp(filters.end))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         rows = self._raw.rows(
-            "SELECT a.id, a.at, a.organisation_id, o.name, a.user_name, a.action, a.uln FROM access_log a"
+            "SELECT a.id, a.at, a.organisation_id, o.name, a.user_name, a.action, a.uln, a.credential, a.detail"
+            " FROM access_log a"
             f" LEFT JOIN organisation o ON o.id = a.organisation_id{clause}"
             " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [AccessLogLine(entry_id, as_datetime(at), org_id, org_name, user, action, uln)
-                for entry_id, at, org_id, org_name, user, action, uln in rows]  # fmt: skip
+        return [AccessLogLine(entry_id, as_datetime(at), org_id, org_name, user, action, uln, credential, detail)
+                for entry_id, at, org_id, org_name, user, action, uln, credential, detail in rows]  # fmt: skip
 
     def challenges(self, status: str | None, limit: int) -> list[DataChallenge]:
         if status is None:

@@ -14,7 +14,7 @@ from .raw import RawSql, as_datetime
 
 _JOB_COLUMNS = ("id", "kind", "organisation_id", "user_name", "job_type", "channel", "file_name", "email_address",
                 "status", "submitted_at", "started_at", "finished_at", "number_of_records", "counters", "next_row",
-                "file_version", "file_title", "failure_reason", "retries", "retry_reason")  # fmt: skip
+                "file_version", "file_title", "failure_reason", "retries", "retry_reason", "credential")  # fmt: skip
 _SELECT_JOBS = f"SELECT {', '.join(_JOB_COLUMNS)} FROM learner_batch_job"
 # a job a worker may take: waiting, or in progress under a lease that ran out
 _CLAIMABLE = "(status = 'Waiting' OR (status = 'InProgress' AND lease_until < ?))"
@@ -57,11 +57,11 @@ class SqlBatchJobRepository:
     def create(self, job: BatchJob) -> int:
         row = self._raw.first(
             "INSERT INTO learner_batch_job (kind, organisation_id, user_name, job_type, channel, file_name,"
-            " file_version, file_title, email_address, status, submitted_at, number_of_records, next_row, counters)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " file_version, file_title, email_address, status, submitted_at, number_of_records, next_row, counters,"
+            " credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (job.kind.value, job.organisation_id, job.user_name, job.job_type, job.channel, job.file_name,
              job.file_version, job.file_title, job.email_address, job.status, self._raw.timestamp(job.submitted_at),
-             job.number_of_records, job.next_row, json.dumps(job.counters)),
+             job.number_of_records, job.next_row, json.dumps(job.counters), job.credential),
         )  # fmt: skip
         assert row is not None  # RETURNING of an INSERT always answers
         return int(row[0])

@@ -12,7 +12,7 @@ from .raw import RawSql, as_datetime
 
 _JOB_COLUMNS = ("id", "organisation_id", "user_name", "submission_type", "file_name", "email_address", "status",
                 "submitted_at", "started_at", "finished_at", "number_of_records", "next_row", "counters",
-                "rejection_reason", "retries", "retry_reason")  # fmt: skip
+                "rejection_reason", "retries", "retry_reason", "credential")  # fmt: skip
 _SELECT_JOBS = f"SELECT {', '.join(_JOB_COLUMNS)} FROM achievement_job"
 
 
@@ -32,11 +32,11 @@ class SqlAchievementJobRepository:
     def create(self, job: AchievementJob, content_hash: str) -> int:
         row = self._raw.first(
             "INSERT INTO achievement_job (organisation_id, user_name, submission_type, file_name, email_address,"
-            " content_hash, status, submitted_at, number_of_records, next_row, counters)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " content_hash, status, submitted_at, number_of_records, next_row, counters, credential)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (job.organisation_id, job.user_name, job.submission_type, job.file_name, job.email_address, content_hash,
              job.status, self._raw.timestamp(job.submitted_at), job.number_of_records, job.next_row,
-             json.dumps(job.counters)),
+             json.dumps(job.counters), job.credential),
         )  # fmt: skip
         assert row is not None
         return int(row[0])

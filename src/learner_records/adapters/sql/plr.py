@@ -191,11 +191,12 @@ class SqlAccessHistory:
         wanted = (self._raw.array(list(ulns)),)
         total = self._raw.first("SELECT count(*) FROM access_log WHERE uln IN (SELECT value FROM json_each(?))", wanted)
         rows = self._raw.rows(
-            "SELECT a.at, a.action, o.name, a.user_name FROM access_log a LEFT JOIN organisation o"
+            "SELECT a.at, a.action, o.name, a.user_name, a.credential FROM access_log a LEFT JOIN organisation o"
             " ON o.id = a.organisation_id WHERE a.uln IN (SELECT value FROM json_each(?))"
             " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
             (*wanted, limit, offset),
         )
-        return [AccessRecord(as_datetime(at), action, org, user) for at, action, org, user in rows], int(
+        return [AccessRecord(as_datetime(at), action, org, user, credential)
+                for at, action, org, user, credential in rows], int(
             total[0] if total else 0
         )

@@ -171,9 +171,10 @@ class SqlLearnerHistory:
         wanted = (self._raw.array(ulns), learner_user_name)
         total = self._raw.first(f"SELECT count(*) FROM access_log a WHERE {where}", wanted)
         rows = self._raw.rows(
-            "SELECT a.at, a.action, o.name, a.user_name FROM access_log a LEFT JOIN organisation o"
+            "SELECT a.at, a.action, o.name, a.user_name, a.credential FROM access_log a LEFT JOIN organisation o"
             f" ON o.id = a.organisation_id WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
             (*wanted, limit, offset),
         )
-        records = [AccessRecord(as_datetime(at), action, org, user) for at, action, org, user in rows]
+        records = [AccessRecord(as_datetime(at), action, org, user, credential)
+                   for at, action, org, user, credential in rows]  # fmt: skip
         return records, int(total[0] if total else 0)

@@ -137,6 +137,9 @@ access_log = Table(
     Column("uln", String(10)),
     # SHA-256 over the previous row's chain_hash and this row (adapters/sql/access_chain.py)
     Column("chain_hash", String(64)),
+    # what proved a user name the caller only declared (domain.access.Actor.credential); NULL: the signed-in person
+    Column("credential", String(64)),
+    Column("detail", String(400)),  # what the action was about beyond the ULN (an administrator's whole search)
     Index("ix_access_log_uln_at", "uln", "at"),
     Index("ix_access_log_organisation_id_at", "organisation_id", "at"),
 )
@@ -212,6 +215,7 @@ achievement_job = Table(
     Column("retries", Integer, nullable=False, server_default="0"),  # store errors that passed, in a row
     Column("retry_reason", String(80)),  # the last such error's kind (never its message: no personal data)
     Column("lease_token", String(32)),  # which worker holds it: a worker that lost its lease writes nothing
+    Column("credential", String(64)),  # the submitter's, for the access-log rows the worker writes
     Index("uq_achievement_job_content", "organisation_id", "content_hash", unique=True),
     Index("ix_achievement_job_status", "status", "id"),
 )
@@ -253,6 +257,7 @@ learner_batch_job = Table(
     Column("failure_reason", Text),
     Column("retries", Integer, nullable=False, server_default="0"),  # store errors that passed, in a row
     Column("retry_reason", String(80)),  # the last such error's kind (never its message: no personal data)
+    Column("credential", String(64)),  # the submitter's, for the access-log rows the worker writes
     Index("ix_learner_batch_job_status", "status", "id"),
 )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...domain.access import credential_label
 from ...domain.plr import BRIEF_FIELDS, LearningEvent, View, percentage_successful
 from ...domain.qualifications import Qualification
 from ...services.ports import AchievementJob, DataChallenge
@@ -79,6 +80,8 @@ class AccessOut(BaseModel):
     action: str
     organisation: str | None
     user: str
+    user_known_by: str = Field(description="Whether `user` signed in here, or was named by an organisation's system"
+                               " and with what credential it proved the organisation")  # fmt: skip
 
 
 class AuditOut(BaseModel):
@@ -91,8 +94,8 @@ class AuditOut(BaseModel):
 
     @classmethod
     def of(cls, page: AuditPage) -> AuditOut:
-        entries = [AccessOut(at=r.at, action=r.action, organisation=r.organisation_name, user=r.user_name)
-                   for r in page.records]  # fmt: skip
+        entries = [AccessOut(at=r.at, action=r.action, organisation=r.organisation_name, user=r.user_name,
+                             user_known_by=credential_label(r.credential)) for r in page.records]  # fmt: skip
         return cls(code=page.code.value, page=page.page, page_size=page.page_size, page_count=page.page_count,
                    total=page.total, entries=entries)  # fmt: skip
 

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
+from ...domain.access import credential_label
 from .navigation import error_list, navigation
 from .session import csrf_token, signed_in_user
 
@@ -20,7 +21,8 @@ def environment() -> Environment:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
     ])  # fmt: skip
     env = Environment(loader=loader, autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(service_name="learner-records", navigation=navigation, error_list=error_list)
+    env.globals.update(service_name="learner-records", navigation=navigation, error_list=error_list,
+                       credential_label=credential_label)  # fmt: skip
     return env
 
 
