@@ -13,6 +13,7 @@ from .adapters.common_passwords import common_passwords
 from .adapters.lrs_gateway.in_process import InProcessGateway
 from .adapters.lrs_gateway.soap import SoapGateway
 from .adapters.mail.smtp import OutgoingMail, SmtpMailer
+from .adapters.match_model_file import load_match_model
 from .adapters.passwords import Argon2Hasher
 from .adapters.pdf.certificate import FpdfCertificateRenderer
 from .adapters.pdf.plr_document import FpdfPlrRenderer
@@ -38,6 +39,7 @@ from .services.health import HealthService
 from .services.invitations import InvitationService
 from .services.job_timing import JobTiming
 from .services.learners_portal import LearnerPortalService
+from .services.match_training import MatchTrainingService
 from .services.merging import MergingService
 from .services.organisations import OrganisationService
 from .services.password_policy import PasswordPolicy
@@ -81,6 +83,7 @@ class Services:
     clock: Clock
     register: RegisterService
     merging: MergingService
+    match_training: MatchTrainingService
     organisations: OrganisationService
     records: RecordsService
     achievements: AchievementService
@@ -110,11 +113,20 @@ def make_throttle(settings: Settings) -> Throttle:
 
 
 def thresholds(settings: Settings) -> matching.MatchThresholds:
-    defaults = matching.MatchThresholds()
+    """The match thresholds; a probability outside (0, 1) is refused, naming its variable."""
+    for name in ("possible_match_probability", "duplicate_probability", "verify_similar_probability"):
+        if not 0 < getattr(settings, name) < 1:
+            raise ValueError(f"LEARNER_RECORDS_{name.upper()}: {getattr(settings, name)} is not between 0 and 1")
     return matching.MatchThresholds(
-        possible_score=settings.possible_match_score or defaults.possible_score,
+        possible=settings.possible_match_probability,
+        duplicate=settings.duplicate_probability,
+        verify_similar=settings.verify_similar_probability,
         too_many=settings.possible_match_limit,
     )
+
+
+def matcher(settings: Settings) -> matching.Matcher:
+    return matching.Matcher(load_match_model(settings.match_model or None), thresholds(settings))
 
 
 def job_timing(settings: Settings) -> JobTiming:
@@ -141,8 +153,8 @@ def bootstrap(
         sql_uow: UnitOfWorkFactory = SqlUnitOfWorkFactory(engine)
         uow = sql_uow
     clock = clock or SystemClock()
-    duplicate_threshold = settings.duplicate_threshold or matching.DUPLICATE_THRESHOLD
-    register = RegisterService(uow, clock, randbelow, thresholds(settings))
+    register_matcher = matcher(settings)
+    register = RegisterService(uow, clock, randbelow, register_matcher)
     renderer = renderer or FpdfPlrRenderer()
     hasher = hasher or Argon2Hasher()
     records = RecordsService(uow, clock, renderer)
@@ -170,7 +182,8 @@ def bootstrap(
         uow=uow,
         clock=clock,
         register=register,
-        merging=MergingService(uow, clock, duplicate_threshold),
+        merging=MergingService(uow, clock, register_matcher),
+        match_training=MatchTrainingService(uow, clock, register_matcher.model),
         organisations=organisations,
         records=records,
         achievements=achievements,

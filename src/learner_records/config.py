@@ -17,8 +17,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     possible_match_limit: int = 10  # more possible matches than this answer WSRC0002 "too many"
-    possible_match_score: float = 0.0  # 0 means the matcher's own default
-    duplicate_threshold: float = 0.0  # 0 means the matcher's own default
+    # Match probabilities (0 to 1): a record is a possible match for a find at this, a pair of learners a probable
+    # duplicate at that, and a verify with alike names similar (WSVRC003) at the third.
+    possible_match_probability: float = 0.01
+    duplicate_probability: float = 0.95
+    verify_similar_probability: float = 0.5
+    match_model: str = ""  # the match model file `matching train` wrote; empty: the one the package ships
     public_url: str = "http://127.0.0.1:8000"  # where certificate QR codes point
     removal_days: int = 28  # an anomaly unresolved this long after registration costs the registration its ULN
     smtp_host: str = ""  # empty: mail waits in the outbox

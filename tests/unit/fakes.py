@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -12,7 +13,8 @@ from typing import Literal
 from learner_records.domain.access import OrganisationKind
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import RegisterRecord
-from learner_records.domain.names import blocking_keys, normalise_name, normalise_postcode
+from learner_records.domain.matching.blocking import blocking_keys
+from learner_records.domain.names import normalise_name, normalise_postcode
 from learner_records.services.batch_ports import BatchJob, BatchRowResult
 from learner_records.services.ports import AccessEntry, ApiKeyInfo, MergeEvent, Organisation, StoredApiKey
 from learner_records.services.register import to_record
@@ -31,7 +33,8 @@ def _identity(learner: Learner) -> tuple[object, ...]:
 
 def _keys(learner: Learner) -> frozenset[str]:
     d = learner.details
-    return blocking_keys(d.given_name, d.family_name, d.date_of_birth, d.postcode, d.previous_family_name)
+    return blocking_keys(d.given_name, d.family_name, d.date_of_birth, d.postcode, d.previous_family_name,
+                         town=d.town, address_line=d.address_line_1)  # fmt: skip
 
 
 class FakeLearnerRepository:
@@ -83,10 +86,11 @@ class FakeLearnerRepository:
     def iter_records(self) -> Iterator[RegisterRecord]:
         return (to_record(learner) for learner in self.rows.values() if learner.master_uln is None)
 
-    def candidate_pairs(self) -> Iterator[tuple[str, str]]:
+    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
         unlinked = sorted((l for l in self.rows.values() if l.master_uln is None), key=lambda l: l.uln)  # noqa: E741
+        holders = Counter(key for learner in self.rows.values() for key in _keys(learner))
         for first, second in combinations(unlinked, 2):
-            if _keys(first) & _keys(second):
+            if any(holders[key] <= bucket_limit for key in _keys(first) & _keys(second)):
                 yield first.uln, second.uln
 
 

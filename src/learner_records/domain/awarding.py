@@ -27,7 +27,8 @@ from .checks import FieldChecks
 from .codes import FailureFlag, VerificationCode
 from .errors import InvalidField, InvalidUln, InvalidUlnChecksum
 from .learner import Gender, check_name, parse_date, parse_gender, parse_postcode
-from .matching import DateAgreement, RegisterRecord, VerificationResult, compare_dates
+from .matching import RegisterRecord, VerificationResult
+from .matching.levels import SWAPPED, compare_dates
 from .names import normalise_name
 
 REMOVAL_DAYS = 28
@@ -251,7 +252,7 @@ def _problems(details: RegistrationDetails, held: RegisterRecord, flags: frozens
         problems.append(FieldProblem("family name", details.family_name, held.family_name, words))
     if FailureFlag.DATE_OF_BIRTH in flags:
         words = f"The register has date of birth {_long(held.date_of_birth)}; you sent {_long(details.date_of_birth)}"
-        if compare_dates(details.date_of_birth, held.date_of_birth) is DateAgreement.SWAPPED:
+        if compare_dates(details.date_of_birth, held.date_of_birth) == SWAPPED:
             words += ", with the day and month the other way round"
         sent, register = details.date_of_birth.isoformat(), held.date_of_birth.isoformat()
         problems.append(FieldProblem("date of birth", sent, register, words))
@@ -290,7 +291,7 @@ def _detail_fixes(
     if flags & {FailureFlag.GIVEN_VS_GIVEN, FailureFlag.FAMILY_VS_FAMILY}:
         fixes.append(_names_fix(details, held, flags))
     if FailureFlag.DATE_OF_BIRTH in flags:
-        if compare_dates(details.date_of_birth, held.date_of_birth) is DateAgreement.SWAPPED:
+        if compare_dates(details.date_of_birth, held.date_of_birth) == SWAPPED:
             words = f"Use the register's date of birth {_long(held.date_of_birth)}: the day and month were swapped"
         else:
             words = f"Check the date of birth with the learner; the register has {_long(held.date_of_birth)}"

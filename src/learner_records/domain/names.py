@@ -1,4 +1,4 @@
-"""Name and postcode normalisation, nicknames, phonetic codes and blocking keys.
+"""Name and postcode normalisation, nicknames and phonetic codes.
 
 Records keep the names people really have; everything here derives comparison forms from them.
 
@@ -9,46 +9,16 @@ Records keep the names people really have; everything here derives comparison fo
 >>> canonical_given_name("Billy")
 'WILLIAM'
 
-Blocking keys
--------------
-A learner is indexed under a set of short keys; a query computes the same keys from its own data and only
-learners sharing at least one key are scored. Every key holds at least two independent pieces of evidence,
-so a bucket stays small (a key on the date of birth alone would hold ~270 learners at 1,000,000), and the
-kinds overlap so that two records of one person still share a key after one or two realistic corruptions.
-"Name codes" are the phonetic keys of the canonical first given name and of every family-name variant
-(the whole family name, each significant part of a hyphenated or multi-word name, and the previous family
-name and its parts).
-
-==========================  ==========================================  =====================================
-kind                        made of                                     survives
-==========================  ==========================================  =====================================
-``dn:DATE:CODE``            date of birth + one name code               a typo, nickname or change in the
-                                                                        other name; given/family swapped
-``sn:DATE|DATE:CODE``       both readings of a day/month-ambiguous      day and month swapped (+ a name
-                            date of birth + one name code               corruption); only for such dates
-``ym:A:B:YYYY-MM``          both name codes (ordered, so a swap gives   a wrong day of birth
-``yd:A:B:YYYY-*-DD``        the same key) + the date of birth with one  a wrong month of birth
-``md:A:B:*-MM-DD``          of its three parts left out                 a wrong year of birth
-``dp:DATE:POSTCODE``        date of birth + postcode                    typos in both names, a swap with a
-                                                                        typo, a changed name
-``pn:POSTCODE:CODE``        postcode + one name code                    a date of birth error together with
-                                                                        a name corruption
-==========================  ==========================================  =====================================
-
-The name codes are Soundex with a phonetic first letter (see `phonetic_key`).
+Blocking keys are built from these forms in `matching.blocking`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from datetime import date
-from enum import IntEnum
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz.distance import OSA, JaroWinkler
 
 # Letters that NFKD does not decompose into an ASCII base letter plus marks.
 _UNDECOMPOSABLE = str.maketrans(
@@ -165,7 +135,8 @@ def first_sound(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _code(word: str) -> str:
+def sound_code(word: str) -> str:
+    """The phonetic code of one normalised word (see `phonetic_key`)."""
     letters = "".join(c for c in word if "A" <= c <= "Z")
     if not letters:
         # A name in a script with no Latin letters still has to key: use the name itself.
@@ -183,7 +154,7 @@ def phonetic_key(name: str) -> str:
     against 49% for NYSIIS, 57% for Metaphone and 61% for the match rating codex, and the first-letter rule
     also joins Catherine/Katherine, Philips/Filips and Gemma/Jemma, which plain Soundex splits.
     """
-    return _code(joined_name(name))
+    return sound_code(joined_name(name))
 
 
 # Nicknames ------------------------------------------------------------------------------------------------------
@@ -257,139 +228,3 @@ def nickname_variants(name: str) -> frozenset[str]:
 def are_nicknames(first: str, second: str) -> bool:
     """Whether two given names are forms of one name (Bill / William, Katie / Kathryn, Sam / Samantha)."""
     return not canonical_given_names(first).isdisjoint(canonical_given_names(second))
-
-
-# Comparing names ------------------------------------------------------------------------------------------------
-
-
-class Agreement(IntEnum):
-    """How far two names agree, weakest first."""
-
-    DIFFERENT = 0
-    NICKNAME_TYPO = 1
-    TYPO = 2
-    PART = 3
-    NICKNAME = 4
-    SPACING = 5
-    EXACT = 6
-
-
-# Keys next to each other on a UK keyboard, the commonest slip of a finger.
-_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
-_NEIGHBOURS = {
-    key: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)}
-    | {_ROWS[r - 1][j] for j in (i, i + 1) if r > 0 and j < len(_ROWS[r - 1])}
-    | {_ROWS[r + 1][j] for j in (i - 1, i) if r < 2 and 0 <= j < len(_ROWS[r + 1])}
-    for r, row in enumerate(_ROWS)
-    for i, key in enumerate(row)
-}
-
-
-def _is_typo(a: str, b: str) -> bool:
-    """One slip of the keyboard, or two in names of about one length that Jaro-Winkler still finds alike.
-
-    A letter replaced by its neighbour on the keyboard is a slip anywhere (Molly / Nolly, Mia / Moa). Otherwise
-    a different first letter that also sounds different makes a different name (Holly / Polly) unless the
-    first two letters are transposed or a stray letter precedes a name of five or more (Salfie / Alfie); in
-    three letters a changed letter makes another name (Amy / Ama), a transposed, doubled or dropped one does
-    not (Mia / Mai, Ivy / Ivvy). Adding a syllable is not a typo (Harris / Harrison, Kian / Kieran).
-    """
-    if len(a) == len(b) >= 3:
-        changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        if len(changed) == 1 and changed[0][1] in _NEIGHBOURS.get(changed[0][0], ()):
-            return True
-    if a[0] != b[0] and first_sound(a) != first_sound(b):
-        short, long = sorted((a, b), key=len)
-        return a[1::-1] + a[2:] == b or (len(short) >= 5 and long[1:] == short)
-    distance = OSA.distance(a, b, score_cutoff=2)
-    if distance <= 1:
-        return len(a) != len(b) or len(a) >= 4 or sorted(a) == sorted(b)
-    return distance == 2 and abs(len(a) - len(b)) <= 1 and JaroWinkler.normalized_similarity(a, b) >= 0.92
-
-
-def _misspelt_nickname(name: str, other: str) -> bool:
-    return any(
-        form[0] == name[0] and min(len(form), len(name)) >= 4 and OSA.distance(form, name, score_cutoff=1) <= 1
-        for form in nickname_variants(other)
-        if form != other
-    )
-
-
-@lru_cache(maxsize=1 << 16)
-def compare_names(a: str, b: str, given: bool) -> Agreement:
-    """How two names agree: exact, in spacing only, as nicknames (given names only), by sharing one part of
-    a multi-part name, by a typo, by a typo of a nickname (given names only), or not at all."""
-    na, nb = normalise_name(a), normalise_name(b)
-    if not na or not nb:
-        return Agreement.DIFFERENT
-    if na == nb:
-        return Agreement.EXACT
-    ja, jb = na.replace(" ", ""), nb.replace(" ", "")
-    if ja == jb:
-        return Agreement.SPACING
-    if given and (are_nicknames(na, nb) or are_nicknames(na.split()[0], nb.split()[0])):
-        return Agreement.NICKNAME
-    pa, pb = significant_parts(na), significant_parts(nb)
-    if (len(pa) > 1 or len(pb) > 1) and not set(pa).isdisjoint(pb):
-        return Agreement.PART
-    if _is_typo(ja, jb) or any(_is_typo(x, y) for x in pa for y in pb if min(len(x), len(y)) >= 4):
-        return Agreement.TYPO
-    if given and (_misspelt_nickname(ja, nb) or _misspelt_nickname(jb, na)):
-        return Agreement.NICKNAME_TYPO
-    return Agreement.DIFFERENT
-
-
-# Blocking keys --------------------------------------------------------------------------------------------------
-
-
-def _given_codes(given_name: str) -> set[str]:
-    parts = significant_parts(given_name) or name_parts(given_name)
-    if not parts:
-        return set()
-    return {code for code in (_code(canonical_given_name(parts[0])),) if code}
-
-
-def _family_codes(*family_names: str | None) -> set[str]:
-    codes: set[str] = set()
-    for family_name in family_names:
-        if family_name:
-            codes.add(phonetic_key(family_name))
-            codes.update(_code(part) for part in significant_parts(family_name))
-    codes.discard("")
-    return codes
-
-
-def _with(prefix: str, head: str, codes: Iterable[str]) -> set[str]:
-    return {f"{prefix}:{head}:{code}" for code in codes}
-
-
-def blocking_keys(
-    given_name: str,
-    family_name: str,
-    date_of_birth: date | None,
-    postcode: str | None,
-    previous_family_name: str | None = None,
-) -> frozenset[str]:
-    """The keys a learner is indexed under, and that a query with the same data looks up (see module docs)."""
-    given = _given_codes(given_name)
-    family = _family_codes(family_name, previous_family_name)
-    codes = given | family
-    compact = normalise_postcode(postcode or "")
-    keys: set[str] = set()
-    if compact:
-        keys |= _with("pn", compact, codes)
-    if date_of_birth is None:
-        return frozenset(keys)
-    dob = date_of_birth.isoformat()
-    keys |= _with("dn", dob, codes)
-    if compact:
-        keys.add(f"dp:{dob}:{compact}")
-    if date_of_birth.day <= 12 and date_of_birth.day != date_of_birth.month:
-        swapped = date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month).isoformat()
-        keys |= _with("sn", "|".join(sorted((dob, swapped))), codes)
-    year, month, day = dob.split("-")
-    for g in given:
-        for f in family:
-            pair = ":".join(sorted((g, f)))
-            keys |= {f"ym:{pair}:{year}-{month}", f"yd:{pair}:{year}-*-{day}", f"md:{pair}:*-{month}-{day}"}
-    return frozenset(keys)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 
@@ -11,9 +11,12 @@ from ..domain import matching
 from ..domain.access import Actor, Operation
 from ..domain.errors import InvalidMerge, NotFound
 from ..domain.learner import Learner
+from ..domain.matching.clustering import clusters
 from .ports import AccessEntry, Clock, MergeEvent, UnitOfWork, UnitOfWorkFactory
 
 _SCAN_BATCH = 50_000
+# The largest group of records the scan offers as one person; a bigger chain is more likely look-alikes.
+CLUSTER_LIMIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +27,10 @@ class MergeReportLine:
 
 
 class MergingService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, duplicate_threshold: float) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, matcher: matching.Matcher) -> None:
         self._uow = uow
         self._clock = clock
-        self._threshold = duplicate_threshold
+        self._matcher = matcher
 
     def _event(self, uow: UnitOfWork, actor: Actor, master: str, linked: str, merged: bool) -> None:
         now = self._clock.now()
@@ -96,10 +99,15 @@ class MergingService:
             return [MergeReportLine(e, learners.get(e.master_uln), learners.get(e.linked_uln)) for e in events]
 
     def scan_duplicates(self, actor: Actor, limit: int | None = None) -> list[matching.DuplicatePair]:
-        """Pairs of unmerged learners that are probably one person, best first."""
+        """Pairs of unmerged learners that are probably one person, best first, each with its cluster: the
+        records joined by such pairs (at most `CLUSTER_LIMIT`), numbered from 1, to merge as one person."""
         actor.require(Operation.DUPLICATE_SCAN)
-        pairs = [pair for pair in self.iter_scored_pairs() if matching.is_probable_duplicate(pair, self._threshold)]
-        pairs.sort(key=lambda pair: -pair.score)
+        pairs = [pair for pair, duplicate in self.iter_scored_pairs() if duplicate]
+        groups = clusters(((p.first.uln, p.second.uln, p.score) for p in pairs), CLUSTER_LIMIT)
+        cluster_of = {uln: number for number, group in enumerate(groups, 1) for uln in group}
+        pairs = [replace(pair, cluster=cluster_of.get(pair.first.uln, 0)) for pair in pairs
+                 if cluster_of.get(pair.first.uln) == cluster_of.get(pair.second.uln)]  # fmt: skip
+        pairs.sort(key=lambda pair: (-pair.score, pair.first.uln, pair.second.uln))
         shown = pairs[:limit] if limit is not None else pairs
         with self._uow() as uow:  # the pairs show the learners' details: each shown is a read, in the access log
             now = self._clock.now()
@@ -108,11 +116,12 @@ class MergingService:
             uow.commit()
         return shown
 
-    def iter_scored_pairs(self) -> Iterator[matching.DuplicatePair]:
-        """Every candidate pair from the blocking keys, scored. Records are read once, pairs streamed in batches."""
+    def iter_scored_pairs(self) -> Iterator[tuple[matching.DuplicatePair, bool]]:
+        """Every candidate pair from the blocking keys, scored, and whether it is a probable duplicate. Records are
+        read once, pairs streamed in batches."""
         with self._uow() as uow:
             records = {record.uln: record for record in uow.learners.iter_records()}
             pairs = uow.learners.candidate_pairs()
             while batch := list(islice(pairs, _SCAN_BATCH)):
                 for first, second in batch:
-                    yield matching.score_pair(records[first], records[second])
+                    yield self._matcher.pair(records[first], records[second])

@@ -121,8 +121,9 @@ class LearnerRepository(Protocol):
         """Every unlinked learner, for the duplicate scan."""
         ...
 
-    def candidate_pairs(self) -> Iterator[tuple[str, str]]:
-        """Each pair of unlinked learners sharing a blocking key, once, smaller ULN first."""
+    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
+        """Each pair of unlinked learners sharing a blocking key held by at most `bucket_limit` learners, once,
+        smaller ULN first."""
         ...
 
 

@@ -28,7 +28,7 @@ from ..domain.learner import (
     check_not_in_future,
     parse_details,
 )
-from ..domain.names import blocking_keys
+from ..domain.matching.blocking import blocking_keys
 from ..domain.uln import generate as generate_uln
 from .ports import AccessEntry, Clock, LearnerRepository, UnitOfWork, UnitOfWorkFactory
 
@@ -56,9 +56,9 @@ class DemographicMatch:
     score: float
     exact: bool
     reasons: tuple[str, ...]
-    matched_uln: (
-        str  # the record that matched; differs from learner.uln when a linked record was answered by its master
-    )
+    matched_uln: str  # the record that matched; not learner.uln when a linked record was answered by its master
+    probability: float = 0.0
+    evidence: tuple[matching.FieldEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,8 @@ def to_record(learner: Learner) -> matching.RegisterRecord:
         previous_family_name=details.previous_family_name,
         master_uln=learner.master_uln,
         middle_name=details.middle_other_name,
+        address_line=details.address_line_1,
+        town=details.town,
     )
 
 
@@ -109,9 +111,9 @@ class RegisterCore:
     """Find, register and verify inside a unit of work the caller owns: the calls of RegisterService commit
     one each, a batch job runs many inside one chunk's transaction. Nothing here checks rights or logs access."""
 
-    def __init__(self, randbelow: Callable[[int], int], thresholds: matching.MatchThresholds) -> None:
+    def __init__(self, randbelow: Callable[[int], int], matcher: matching.Matcher) -> None:
         self.randbelow = randbelow
-        self.thresholds = thresholds
+        self.matcher = matcher
 
     def register(self, uow: UnitOfWork, details: LearnerDetails, now: datetime) -> Learner:
         """Store a learner under a new ULN; DuplicateLearner when one has the same five mandatory fields."""
@@ -130,7 +132,7 @@ class RegisterCore:
             query.given_name, query.family_name, query.date_of_birth, query.postcode, query.previous_family_name
         )
         candidates = uow.learners.candidates(keys, limit=500)
-        result = matching.find_matches(query, candidates, self.thresholds)
+        result = self.matcher.find(query, candidates)
         wanted = [scored.record.master_uln or scored.record.uln for scored in result.matches]
         shown = uow.learners.get_many(wanted)
         matches: list[DemographicMatch] = []
@@ -139,11 +141,11 @@ class RegisterCore:
             if uln in seen or uln not in shown:
                 continue
             seen.add(uln)
-            matches.append(DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln))
+            matches.append(DemographicMatch(shown[uln], scored.score, scored.exact, scored.reasons, scored.record.uln,
+                                            scored.probability, scored.evidence))  # fmt: skip
         return DemographicSearch(result.code, tuple(matches))
 
-    @staticmethod
-    def verify(uow: UnitOfWork, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
+    def verify(self, uow: UnitOfWork, queries: Sequence[matching.VerificationQuery]) -> list[Verification]:
         """Every query verified with two look-ups in all: the records asked for, then their masters."""
         stored = uow.learners.records([query.uln for query in queries])
         masters = uow.learners.records(sorted({r.master_uln for r in stored.values() if r.master_uln}))
@@ -152,7 +154,7 @@ class RegisterCore:
             found = stored.get(query.uln)
             linked = found is not None and found.master_uln is not None
             record = masters.get(found.master_uln, found) if found and found.master_uln else found
-            verifications.append(Verification(query, matching.verify(query, record, linked=linked), record))
+            verifications.append(Verification(query, self.matcher.verify(query, record, linked=linked), record))
         return verifications
 
 
@@ -162,11 +164,11 @@ class RegisterService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         randbelow: Callable[[int], int],
-        thresholds: matching.MatchThresholds,
+        matcher: matching.Matcher,
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self.core = RegisterCore(randbelow, thresholds)
+        self.core = RegisterCore(randbelow, matcher)
 
     def _log(self, uow: UnitOfWork, actor: Actor, action: str, ulns: Sequence[str]) -> None:
         # A call that disclosed nobody (no match, an unknown ULN) is logged too, without a ULN: who searched is
@@ -197,7 +199,7 @@ class RegisterService:
             code = ResponseCode.MASTER_SUBSTITUTED if learner.uln != uln else ResponseCode.EXACT_MATCH
             if given_name is not None and family_name is not None:
                 query = matching.VerificationQuery(uln=uln, given_name=given_name, family_name=family_name)
-                outcome = matching.verify(query, to_record(learner), linked=stored.is_linked).code
+                outcome = self.core.matcher.verify(query, to_record(learner), linked=stored.is_linked).code
                 if outcome in (VerificationCode.NO_MATCH, VerificationCode.ULN_NOT_FOUND):
                     return self._not_found(uow, actor, uln)
                 if not outcome.is_exact:

@@ -19,7 +19,8 @@ from ...domain.learner import (
     VerificationType,
 )
 from ...domain.matching import RegisterRecord
-from ...domain.names import blocking_keys, normalise_name, normalise_postcode
+from ...domain.matching.blocking import blocking_keys
+from ...domain.names import normalise_name, normalise_postcode
 from .raw import RawSql, as_date, as_datetime
 
 _CODES: dict[str, Any] = {
@@ -33,7 +34,7 @@ _LEARNER_COLUMNS = ("uln", *_DETAIL_FIELDS, "created_at", "updated_at", "version
 _SELECT_LEARNERS = f"SELECT {', '.join(_LEARNER_COLUMNS)} FROM learner"
 _SELECT_RECORDS = (
     "SELECT uln, given_name, family_name, date_of_birth, gender, postcode, previous_family_name, master_uln,"
-    " middle_other_name FROM learner"
+    " middle_other_name, address_line_1, town FROM learner"
 )
 _DATES = {index for index, name in enumerate(_LEARNER_COLUMNS) if name in ("date_of_birth", "date_of_address_capture")}
 _IDENTITY = ("date_of_birth", "norm_family_name", "norm_given_name", "gender", "norm_postcode")
@@ -63,8 +64,9 @@ def _learner(row: tuple[Any, ...], linked: tuple[str, ...]) -> Learner:
 
 
 def _record(row: Sequence[Any]) -> RegisterRecord:
-    uln, given, family, dob, gender, postcode, previous, master, middle = row
-    return RegisterRecord(uln, given, family, as_date(dob), gender, postcode, previous, master, middle)  # type: ignore[arg-type]
+    uln, given, family, dob, gender, postcode, previous, master, middle, address, town = row
+    return RegisterRecord(uln, given, family, as_date(dob), gender, postcode, previous, master, middle,  # type: ignore[arg-type]
+                          address, town)  # fmt: skip
 
 
 def learner_row(learner: Learner) -> dict[str, Any]:
@@ -96,8 +98,9 @@ def key_hash(key: str) -> int:
 
 def key_hashes(details: LearnerDetails) -> list[int]:
     keys = blocking_keys(
-        details.given_name, details.family_name, details.date_of_birth, details.postcode, details.previous_family_name
-    )
+        details.given_name, details.family_name, details.date_of_birth, details.postcode, details.previous_family_name,
+        town=details.town, address_line=details.address_line_1,
+    )  # fmt: skip
     return sorted({key_hash(key) for key in keys})
 
 
@@ -237,12 +240,15 @@ class SqlLearnerRepository:
     def iter_records(self) -> Iterator[RegisterRecord]:
         return (_record(row) for row in self._raw.stream(_SELECT_RECORDS + " WHERE master_uln IS NULL"))
 
-    def candidate_pairs(self) -> Iterator[tuple[str, str]]:
+    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
         rows = self._raw.stream(
-            "SELECT DISTINCT a.uln, b.uln FROM learner_key a"
-            " JOIN learner_key b ON a.key = b.key AND a.uln < b.uln"
+            "WITH usable AS (SELECT key FROM learner_key GROUP BY key HAVING count(*) BETWEEN 2 AND ?)"
+            " SELECT DISTINCT a.uln, b.uln FROM usable"
+            " JOIN learner_key a ON a.key = usable.key"
+            " JOIN learner_key b ON b.key = usable.key AND a.uln < b.uln"
             " JOIN learner la ON la.uln = a.uln JOIN learner lb ON lb.uln = b.uln"
             " WHERE la.master_uln IS NULL AND lb.master_uln IS NULL",
+            (bucket_limit,),
             batch=50_000,
         )
         return ((first, second) for first, second in rows)

@@ -20,6 +20,7 @@ from .demo import demo
 from .errors import err_console, reporting
 from .keys import keys_app
 from .learners import learners_app
+from .matching import matching_app
 from .output import console, print_json
 from .plr import achievements_app, plr_app, qualifications_app
 
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(uln_app, name="uln")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(learners_app, name="learners")
+app.add_typer(matching_app, name="matching")
 app.add_typer(qualifications_app, name="qualifications")
 app.add_typer(plr_app, name="plr")
 app.add_typer(achievements_app, name="achievements")
