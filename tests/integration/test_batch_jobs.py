@@ -18,7 +18,7 @@ from learner_records.domain.errors import (
     RecordCountIncorrect,
     UnknownJob,
 )
-from learner_records.domain.matching import MatchThresholds
+from learner_records.domain.matching import Matcher, MatchThresholds
 from learner_records.domain.plr import JobStatus
 from learner_records.services import batch_rows
 from learner_records.services import batches as batches_module
@@ -137,7 +137,8 @@ def test_a_check_batch_finds_but_never_registers(services: Services, world: dict
 
 def test_too_many_possible_matches_answer_wsrc0002(services: Services, world: dict, clock: MovableClock) -> None:
     services.register.register(world["school"], details(postcode="CV4 9EF"))  # Siobhán's namesake nearby
-    tight = BatchService(services.uow, clock, RegisterCore(secrets.randbelow, MatchThresholds(too_many=1)))
+    one_possible = Matcher(thresholds=MatchThresholds(too_many=1))
+    tight = BatchService(services.uow, clock, RegisterCore(secrets.randbelow, one_possible))
     job = tight.submit_registration(world["school"], [siobhan(GivenName="Siobhn")], "FUL")
     tight.process(job.id)
     (result,) = tight.results(world["school"], job.id)

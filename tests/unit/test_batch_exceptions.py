@@ -7,7 +7,7 @@ from datetime import datetime
 
 from learner_records.domain.access import Actor, OrganisationKind
 from learner_records.domain.batches import BatchKind, needs_attention
-from learner_records.domain.matching import MatchThresholds
+from learner_records.domain.matching import Matcher
 from learner_records.services.batches import BatchService
 from learner_records.services.register import RegisterCore
 from tests.unit.fakes import FakeUnitOfWork
@@ -45,7 +45,7 @@ def test_the_service_lists_a_jobs_exceptions_and_the_organisations_own_jobs_newe
     other = uow.organisations.add("10000003", "Other", OrganisationKind.LEARNER_REGISTRATION_BODY, None, NOW)
     ours = Actor(OrganisationKind.LEARNER_REGISTRATION_BODY, "office", school.id, school.ukprn)
     theirs = Actor(OrganisationKind.LEARNER_REGISTRATION_BODY, "office", other.id, other.ukprn)
-    service = BatchService(uow, _Clock(), RegisterCore(secrets.randbelow, MatchThresholds()))
+    service = BatchService(uow, _Clock(), RegisterCore(secrets.randbelow, Matcher()))
     first = service.submit_registration(ours, [_row(), _row(Gender="x"), _row(DateOfBirth="")], "FUL")
     second = service.submit_registration(ours, [_row(MISIdentifier="B1")], "CHK")
     service.submit_registration(theirs, [_row()], "CHK")

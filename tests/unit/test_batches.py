@@ -30,7 +30,7 @@ from learner_records.domain.batches import (
     verification_headings,
 )
 from learner_records.domain.errors import InvalidField
-from learner_records.domain.matching import MatchThresholds, VerificationQuery
+from learner_records.domain.matching import Matcher, VerificationQuery
 from learner_records.services.batches import BatchService
 from learner_records.services.register import RegisterCore
 from tests.unit.fakes import FakeUnitOfWork
@@ -194,7 +194,7 @@ def test_the_service_works_a_job_on_the_fake_store_and_logs_each_disclosure() ->
     uow = FakeUnitOfWork()
     org = uow.organisations.add("10000001", "School", OrganisationKind.LEARNER_REGISTRATION_BODY, None, _Clock().now())
     school = Actor(OrganisationKind.LEARNER_REGISTRATION_BODY, "office", org.id, org.ukprn)
-    service = BatchService(uow, _Clock(), RegisterCore(secrets.randbelow, MatchThresholds()))
+    service = BatchService(uow, _Clock(), RegisterCore(secrets.randbelow, Matcher()))
     job = service.submit_registration(school, [row(), row(MISIdentifier="A2"), row(Gender="x")], "FUL")
     done = service.process()
     assert done is not None and done.status == "Successful"
