@@ -278,7 +278,8 @@ def normalise_place(text: str | None) -> str:
 
 
 def compare_address_lines(a: str | None, b: str | None) -> str:
-    """Two first address lines: exact after normalisation, similar (same house number, street alike), different."""
+    """Two first address lines: exact after normalisation, similar (same house number and the street alike, or
+    the whole line alike when it has no number), or different."""
     na, nb = normalise_place(a), normalise_place(b)
     if not na or not nb:
         return MISSING
@@ -288,6 +289,8 @@ def compare_address_lines(a: str | None, b: str | None) -> str:
     number_b, _, street_b = nb.partition(" ")
     if number_a == number_b and JaroWinkler.normalized_similarity(street_a, street_b) >= 0.88:
         return SIMILAR
+    if number_a[:1].isdigit() and number_b[:1].isdigit():
+        return DIFFERENT  # another house in the street is a neighbour, not a typo
     if JaroWinkler.normalized_similarity(na, nb) >= 0.94:
         return SIMILAR
     return DIFFERENT
