@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from learner_records.adapters.sql.learners import key_hash
+from learner_records.adapters.sql.learners import key_hash, key_hashes, reindex_blocking_keys
 from learner_records.adapters.sql.tables import access_log, learner, learner_key
 from learner_records.adapters.sql.unit_of_work import SqlUnitOfWork
 from learner_records.bootstrap import Services
@@ -14,7 +14,7 @@ from learner_records.domain.codes import ResponseCode, VerificationCode
 from learner_records.domain.errors import DuplicateLearner, StaleVersion
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import Demographics, VerificationQuery
-from learner_records.domain.names import blocking_keys
+from learner_records.domain.matching.blocking import blocking_keys
 from tests.conftest import MovableClock
 from tests.factories import details, random_uln
 
@@ -82,7 +82,7 @@ def test_verification_of_a_batch_reads_the_register_once(services: Services, sch
         [
             VerificationQuery(a.uln, "Siobhán", "Ó Briain", date(2009, 4, 17), 2),
             VerificationQuery(b.uln, "Ó Briain", "Oliver"),
-            VerificationQuery(b.uln, "Oliver", "Ó Briain", date(2001, 1, 1)),
+            VerificationQuery(b.uln, "Aoife", "Murphy", date(2001, 1, 1)),
         ],
     )
     assert [r.result.code for r in results] == [
@@ -157,3 +157,19 @@ def test_a_bulk_load_skips_learners_the_register_would_refuse_and_indexes_the_re
     result = services.register.find_by_demographics(school, query)
     assert [m.learner.uln for m in result.matches] == [twin]
     assert services.register.find_by_uln(school, first).learner is not None
+
+
+def test_reindexing_rebuilds_every_learner_s_blocking_keys_from_its_details(services: Services, school: Actor) -> None:
+    registered = [services.register.register(school, details(given_name=name, town="Coventry",
+                                                             address_line_1="12 Station Road"))
+                  for name in ("Aoife", "Niamh", "Ciara")]  # fmt: skip
+    assert services.engine is not None
+    with services.engine.begin() as connection:
+        connection.execute(text("DELETE FROM learner_key"))
+        assert reindex_blocking_keys(connection, batch=2) == 3
+    with services.engine.connect() as connection:
+        stored = {(row[0], row[1]) for row in connection.execute(select(learner_key.c.key, learner_key.c.uln))}
+    assert stored == {(key, one.uln) for one in registered for key in key_hashes(one.details)}
+    found = services.register.find_by_demographics(school, Demographics("Aoife", "Ó Briain", date(2009, 4, 17), 2,
+                                                                        "CV4 9EE"))  # fmt: skip
+    assert found.code == ResponseCode.EXACT_MATCH

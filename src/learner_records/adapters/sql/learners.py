@@ -8,6 +8,8 @@ from datetime import datetime
 from hashlib import blake2b
 from typing import Any
 
+from sqlalchemy import Connection, text
+
 from ...domain.learner import (
     PROTOCOL_NAMES,
     AbilityToShare,
@@ -106,6 +108,29 @@ def key_hashes(details: LearnerDetails) -> list[int]:
 
 def learner_keys(learner: Learner) -> list[tuple[int, str]]:
     return [(key, learner.uln) for key in key_hashes(learner.details)]
+
+
+_KEY_FIELDS = "uln, given_name, family_name, date_of_birth, postcode, previous_family_name, town, address_line_1"
+
+
+def reindex_blocking_keys(connection: Connection, batch: int = 20_000) -> int:
+    """Rebuild every learner's blocking keys from its stored details, in batches; returns the learners indexed.
+    Run by a migration when the kinds of key change."""
+    connection.execute(text("DELETE FROM learner_key"))
+    done = 0
+    last = ""
+    while rows := connection.execute(
+        text(f"SELECT {_KEY_FIELDS} FROM learner WHERE uln > :last ORDER BY uln LIMIT :batch"),
+        {"last": last, "batch": batch},
+    ).all():
+        keys = []
+        for uln, given, family, dob, postcode, previous, town, address in rows:
+            found = blocking_keys(given, family, as_date(dob), postcode, previous, town=town, address_line=address)
+            keys += [{"key": h, "uln": uln} for h in sorted({key_hash(key) for key in found})]
+        connection.execute(text("INSERT INTO learner_key (key, uln) VALUES (:key, :uln)"), keys)
+        done += len(rows)
+        last = rows[-1][0]
+    return done
 
 
 class SqlLearnerRepository:
