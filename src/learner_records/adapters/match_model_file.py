@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..domain.errors import InvalidField
 from ..domain.matching import MatchModel
 
 PACKAGED = "match-model.json"
@@ -22,8 +23,10 @@ def _read(path: str | None) -> MatchModel:
         return MatchModel.from_dict(json.loads(shipped.read_text(encoding="utf-8")))
     try:
         return MatchModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError) as error:
-        raise ValueError(f"LEARNER_RECORDS_MATCH_MODEL: {path} is not a match model file ({error})") from error
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidField(
+            "LEARNER_RECORDS_MATCH_MODEL", f"{path} is not a match model file: {error}", "a file `matching train` wrote"
+        ) from error
 
 
 def load_match_model(path: str | None) -> MatchModel:

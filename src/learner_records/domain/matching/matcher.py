@@ -3,7 +3,9 @@
 Find (`Matcher.find`): a record is exact when all five mandatory fields are equal after normalisation; a unique
 exact learner answers WSRC0004 (WSRC0022 when the record is linked to a master). Otherwise records whose match
 probability reaches `MatchThresholds.possible` are possible matches: 1 to `too_many` -> WSRC0003, more ->
-WSRC0002, none -> WSRC0001. Records linked to one master count once (the best scoring, the master on a tie).
+WSRC0002, none -> WSRC0001. Records linked to one master count once (the best scoring, the master on a tie). A
+record that looks like the learner's twin of another gender (see `scoring`) is never a possible match; one of the
+same gender is, saying so, because a replaced given name looks the same.
 
 Duplicates (`Matcher.is_duplicate`): a pair whose probability reaches `MatchThresholds.duplicate` and that does
 not look like twins or siblings (see `scoring`).
@@ -17,9 +19,10 @@ from collections.abc import Iterable
 
 from ..codes import ResponseCode
 from ..names import normalise_name, normalise_postcode
+from . import levels as lv
 from .model import MatchModel, weight_of
 from .records import Demographics, DuplicatePair, MatchResult, MatchThresholds, RegisterRecord, ScoredRecord
-from .scoring import Scorer
+from .scoring import TWINS, Scorer
 from .verification import VerificationQuery, VerificationResult, verify_with
 
 
@@ -45,6 +48,12 @@ def _one_per_learner(scored: Iterable[ScoredRecord]) -> list[ScoredRecord]:
     return sorted(best.values(), key=lambda item: (-item.score, item.record.uln))
 
 
+def _twin_of_another_gender(item: ScoredRecord) -> bool:
+    """The twins pattern with both genders known and different: a brother or sister, not the learner asked for."""
+    levels = {(evidence.field, evidence.level) for evidence in item.evidence}
+    return ("names", TWINS) in levels and ("gender", lv.DIFFERENT) in levels
+
+
 class Matcher:
     """The register's matching decisions, with one model and one set of thresholds."""
 
@@ -67,7 +76,9 @@ class Matcher:
         if len(exact) == 1:
             code = ResponseCode.MASTER_SUBSTITUTED if exact[0].record.master_uln else ResponseCode.EXACT_MATCH
             return MatchResult(code=code, matches=(exact[0],))
-        possible = tuple(item for item in scored if item.exact or item.score >= self._possible)
+        possible = tuple(
+            item for item in scored if item.exact or item.score >= self._possible and not _twin_of_another_gender(item)
+        )
         if not possible:
             return MatchResult(code=ResponseCode.NO_MATCH, matches=())
         if len(possible) > self.thresholds.too_many:

@@ -37,6 +37,7 @@ class Person(Protocol):
     def gender(self) -> int | None: ...
 
 
+TWINS = "twins"
 TWINS_REASON = "given names differ where family name and date of birth agree: may be twins or siblings"
 
 _NAME_WORDS = {
@@ -173,7 +174,7 @@ class Scorer:
         weight = sum(item.weight for item in evidence)
         twins = self._twins(names, dob, evidence)
         if twins:
-            evidence.append(FieldEvidence("names", "twins", 0.0, TWINS_REASON))
+            evidence.append(FieldEvidence("names", TWINS, 0.0, TWINS_REASON))
         return Comparison(weight, tuple(evidence), twins, names.alike)
 
     def _postcode(self, a: str, b: str) -> FieldEvidence:

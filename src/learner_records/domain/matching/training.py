@@ -194,7 +194,8 @@ def _prior(records: Sequence[RegisterRecord], m: dict[str, dict[str, float]]) ->
     )
     n = len(records)
     all_pairs = max(n * (n - 1) / 2, 1)
-    return min(max(agreeing / max(recall, 1e-3) / all_pairs, 1e-12), 0.5), agreeing
+    # No such pair in a small register is no proof of no duplicates: count half a pair, as for u.
+    return min(max(agreeing, 0.5) / max(recall, 1e-3) / all_pairs, 0.5), agreeing
 
 
 def train(

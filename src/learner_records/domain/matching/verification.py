@@ -25,7 +25,7 @@ from ..codes import FailureFlag, VerificationCode
 from ..names import normalise_name
 
 if TYPE_CHECKING:
-    from .records import RegisterRecord
+    from .records import FieldEvidence, RegisterRecord
     from .scoring import Scorer
 
 
@@ -44,6 +44,7 @@ class VerificationResult:
     flags: tuple[FailureFlag, ...]
     reasons: tuple[str, ...]
     score: float | None = None  # the match weight of the supplied fields, when they were not all equal
+    evidence: tuple[FieldEvidence, ...] = ()
 
 
 _NOT_FOUND = VerificationResult(VerificationCode.ULN_NOT_FOUND, (), ("ULN not found",))
@@ -96,5 +97,6 @@ def verify_with(
         code = VerificationCode.NO_MATCH
     else:
         code = VerificationCode.SIMILAR_LINKED_MATCH if linked else VerificationCode.SIMILAR_MATCH
-    reasons = tuple(item.reason for item in comparison.evidence if item.reason and item.field != "postcode")
-    return VerificationResult(code, tuple(flags), reasons, comparison.weight)
+    evidence = tuple(item for item in comparison.evidence if item.field != "postcode")
+    reasons = tuple(item.reason for item in evidence if item.reason)
+    return VerificationResult(code, tuple(flags), reasons, comparison.weight, evidence)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...domain.learner import Learner, LearnerDetails, parse_details
-from ...domain.matching import DuplicatePair
+from ...domain.matching import DuplicatePair, FieldEvidence
 from ...services.register import DemographicMatch, RetrievedUln, Verification
 from ..ids import Version
 from .instants import UtcDateTime
@@ -133,10 +134,25 @@ class DemographicsIn(BaseModel):
     previous_family_name: str | None = None
 
 
+class EvidenceOut(BaseModel):
+    """One field's comparison: its level, the weight (log2 m/u) it added, and why, when it is not agreement."""
+
+    field: str
+    level: str
+    weight: float
+    reason: str | None
+
+    @classmethod
+    def each(cls, evidence: Sequence[FieldEvidence]) -> list[EvidenceOut]:
+        return [cls(field=e.field, level=e.level, weight=round(e.weight, 3), reason=e.reason) for e in evidence]
+
+
 class MatchOut(BaseModel):
-    score: float
+    score: float = Field(description="match weight: log2 of the odds that the record is the learner searched for")
+    probability: float = Field(description="the match probability of that weight, 0 to 1")
     exact: bool
     reasons: list[str]
+    evidence: list[EvidenceOut]
     matched_uln: str
     learner: LearnerOut
 
@@ -144,8 +160,10 @@ class MatchOut(BaseModel):
     def of(cls, match: DemographicMatch) -> MatchOut:
         return cls(
             score=round(match.score, 3),
+            probability=round(match.probability, 6),
             exact=match.exact,
             reasons=list(match.reasons),
+            evidence=EvidenceOut.each(match.evidence),
             matched_uln=match.matched_uln,
             learner=LearnerOut.of(match.learner),
         )
@@ -175,6 +193,7 @@ class VerifiedOut(BaseModel):
     wording: str
     failure_flags: list[str]
     reasons: list[str]
+    score: float | None = Field(None, description="match weight of the supplied details, when not all equal")
     uln: str | None = None
     given_name: str | None = None
     family_name: str | None = None
@@ -200,6 +219,7 @@ class VerifiedOut(BaseModel):
             wording=result.code.wording,
             failure_flags=[flag.value for flag in result.flags],
             reasons=list(result.reasons),
+            score=None if result.score is None else round(result.score, 3),
             **register,
         )
 
@@ -255,14 +275,19 @@ class MergeEventOut(BaseModel):
 class DuplicateOut(BaseModel):
     first_uln: str
     second_uln: str
-    score: float
+    score: float = Field(description="match weight: log2 of the odds that the two records are one learner")
+    probability: float
+    cluster: int = Field(description="the records of one person this pair belongs to, numbered from 1 per scan")
     reasons: list[str]
+    evidence: list[EvidenceOut]
 
     @classmethod
     def of(cls, pair: DuplicatePair) -> DuplicateOut:
         return cls(
-            first_uln=pair.first.uln, second_uln=pair.second.uln, score=round(pair.score, 3), reasons=list(pair.reasons)
-        )
+            first_uln=pair.first.uln, second_uln=pair.second.uln, score=round(pair.score, 3),
+            probability=round(pair.probability, 6), cluster=pair.cluster, reasons=list(pair.reasons),
+            evidence=EvidenceOut.each(pair.evidence),
+        )  # fmt: skip
 
 
 class OrganisationIn(BaseModel):

@@ -101,7 +101,8 @@ def find(
             {
                 "code": result.code.value,
                 "matches": [
-                    {"score": m.score, "exact": m.exact, "reasons": list(m.reasons), **learner_dict(m.learner)}
+                    {"score": m.score, "probability": m.probability, "exact": m.exact, "reasons": list(m.reasons),
+                     **learner_dict(m.learner)}  # fmt: skip
                     for m in result.matches
                 ],
             }
@@ -112,7 +113,7 @@ def find(
         d = match.learner.details
         console.print(
             f"  {match.learner.uln}  {d.given_name} {d.family_name}  {d.date_of_birth}  {d.postcode}"
-            f"  score {match.score:.2f}",
+            f"  probability {match.probability:.3f} (weight {match.score:.1f})",
             markup=False,
         )
         for reason in match.reasons:
@@ -219,5 +220,8 @@ def duplicates(limit: Annotated[int, typer.Option()] = 50) -> None:
     """Pairs of learners that are probably the same person, best first."""
     for pair in services().merging.scan_duplicates(operator(), limit):
         console.print(
-            f"{pair.first.uln}  {pair.second.uln}  score {pair.score:.2f}  " + "; ".join(pair.reasons), markup=False
+            f"{pair.first.uln}  {pair.second.uln}  probability {pair.probability:.3f} (weight {pair.score:.1f})"
+            f"  group {pair.cluster}  " + "; ".join(pair.reasons),
+            markup=False,
+            soft_wrap=True,
         )

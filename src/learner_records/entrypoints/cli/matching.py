@@ -37,4 +37,5 @@ def train(
     for name, level, before, after in report.changes:
         mark = "  *" if abs(after - before) >= 1 else ""
         console.print(f"    {name:<14} {level:<24} {before:7.2f} -> {after:7.2f}{mark}", markup=False)
-    console.print(f"written to {out}; the service uses it with LEARNER_RECORDS_MATCH_MODEL={out}", markup=False)
+    console.print(f"written to {out}; the service uses it with LEARNER_RECORDS_MATCH_MODEL={out}", markup=False,
+                  soft_wrap=True)  # fmt: skip

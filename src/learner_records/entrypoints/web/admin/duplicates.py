@@ -20,7 +20,8 @@ router = APIRouter(prefix="/admin")
 SCAN_LIMIT = 50
 FIELDS = (("ULN", "uln"), ("Given name", "given_name"), ("Middle name", "middle_name"),
           ("Family name", "family_name"), ("Previous family name", "previous_family_name"),
-          ("Date of birth", "date_of_birth"), ("Gender", "gender"), ("Postcode", "postcode"))  # fmt: skip
+          ("Date of birth", "date_of_birth"), ("Gender", "gender"), ("Postcode", "postcode"),
+          ("Address line 1", "address_line"), ("Town", "town"))  # fmt: skip
 
 
 def _value(record: object, attribute: str) -> str:
@@ -35,8 +36,12 @@ def _value(record: object, attribute: str) -> str:
 def _duplicates_page(request: Request, status: int = 200, errors: dict[str, str] | None = None) -> HTMLResponse:
     pairs = services(request).merging.scan_duplicates(administrator(request).actor(), SCAN_LIMIT)
     rows = [[(label, _value(p.first, attr), _value(p.second, attr)) for label, attr in FIELDS] for p in pairs]
+    groups: dict[int, list[str]] = {}
+    for pair in pairs:
+        members = groups.setdefault(pair.cluster, [])
+        members += [uln for uln in (pair.first.uln, pair.second.uln) if uln not in members]
     return page(request, "admin/duplicates.html", status_code=status, title="Duplicate learners",
-                pairs=list(zip(pairs, rows, strict=True)), errors=errors or {},
+                pairs=list(zip(pairs, rows, strict=True)), groups=groups, errors=errors or {},
                 notice=take_notice(request))  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from ....domain.codes import ErrorCode, ResponseCode, VerificationCode
 from ....domain.errors import Conflict, InvalidField
 from ....domain.learner import validate_uln
 from ....domain.matching import VerificationQuery
+from ....domain.matching.model import weight_of
 from ....domain.plr import EventStatus, check_reason
 from ....domain.queries import verification_query
 from ....domain.users import Permission
@@ -41,8 +42,9 @@ _VERIFY_FIELDS = ("ULN", "GivenName", "FamilyName", "Gender")
 
 
 def _verify_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    similar_weight = weight_of(services(request).settings.verify_similar_probability)
     return page(request, "organisation/verify.html", status_code=status, title="Verify a ULN", genders=GENDERS,
-                **context)  # fmt: skip
+                similar_weight=similar_weight, **context)  # fmt: skip
 
 
 @route(router, "GET", "/verify", Permission.VERIFY_ULN)
