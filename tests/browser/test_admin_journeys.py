@@ -225,9 +225,9 @@ def test_duplicates_are_merged_into_the_chosen_master_and_unmerged_and_the_acces
     expect(page).to_have_url(re.compile(rf"uln={katy.uln}"))
     lines = page.locator("table tbody tr")
     expect(lines.first).to_be_visible()
-    actions = lines.locator("td:nth-child(4)").all_inner_texts()
+    actions = lines.locator("td:nth-child(5)").all_inner_texts()
     assert {"register", "duplicate_scan", "merge", "unmerge"} <= set(actions), actions
-    assert set(lines.locator("td:nth-child(5)").all_inner_texts()) == {katy.uln}
+    assert set(lines.locator("td:nth-child(6)").all_inner_texts()) == {katy.uln}
     expect(page.locator("main")).not_to_contain_text(other.uln)
     check_accessibility(page)
     screenshot(page, "access-log")

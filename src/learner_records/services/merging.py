@@ -102,7 +102,7 @@ class MergingService:
         """Pairs of unmerged learners that are probably one person, best first, each with its cluster: the
         records joined by such pairs (at most `CLUSTER_LIMIT`), numbered from 1, to merge as one person."""
         actor.require(Operation.DUPLICATE_SCAN)
-        pairs = [pair for pair, duplicate in self.iter_scored_pairs() if duplicate]
+        pairs = list(self.iter_duplicates())
         groups = clusters(((p.first.uln, p.second.uln, p.score) for p in pairs), CLUSTER_LIMIT)
         cluster_of = {uln: number for number, group in enumerate(groups, 1) for uln in group}
         pairs = [replace(pair, cluster=cluster_of.get(pair.first.uln, 0)) for pair in pairs
@@ -116,12 +116,14 @@ class MergingService:
             uow.commit()
         return shown
 
-    def iter_scored_pairs(self) -> Iterator[tuple[matching.DuplicatePair, bool]]:
-        """Every candidate pair from the blocking keys, scored, and whether it is a probable duplicate. Records are
-        read once, pairs streamed in batches."""
+    def iter_duplicates(self) -> Iterator[matching.DuplicatePair]:
+        """The probable duplicates among the candidate pairs of the blocking keys. Records are read once, pairs
+        streamed in batches."""
         with self._uow() as uow:
             records = {record.uln: record for record in uow.learners.iter_records()}
             pairs = uow.learners.candidate_pairs()
             while batch := list(islice(pairs, _SCAN_BATCH)):
                 for first, second in batch:
-                    yield self._matcher.pair(records[first], records[second])
+                    pair = self._matcher.duplicate(records[first], records[second])
+                    if pair is not None:
+                        yield pair

@@ -90,6 +90,14 @@ class Matcher:
         pair, twins = self.scorer.pair(a, b)
         return pair, not twins and pair.score >= self._duplicate
 
+    def duplicate(self, a: RegisterRecord, b: RegisterRecord) -> DuplicatePair | None:
+        """The scored pair when it is a probable duplicate, else None; the weight alone decides, so most pairs of
+        a scan are rejected without building their evidence."""
+        weight, twins = self.scorer.pair_weight(a, b)
+        if twins or weight < self._duplicate:
+            return None
+        return self.scorer.pair(a, b)[0]
+
     def score_pair(self, a: RegisterRecord, b: RegisterRecord) -> DuplicatePair:
         return self.pair(a, b)[0]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..names import normalise_name, normalise_postcode
 from . import levels as lv
@@ -87,128 +87,155 @@ def _joined(name: str | None) -> str:
     return normalise_name(name).replace(" ", "") if name else ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Names:
-    given: FieldEvidence
-    family: FieldEvidence
+class _Levels(NamedTuple):
+    """Every field's level for two people, and the name values of the reading chosen (for frequencies and reasons)."""
+
+    given: str
+    family: str
     swapped: bool
+    names: tuple[str, str, str, str]  # given a, given b, family a, family b, as read (crosswise when swapped)
+    names_weight: float
+    dob: str
+    gender: str
+    postcode: str | None  # None: not compared (a verify has no postcode)
+    address: str
+    town: str
+    middle: str
 
     @property
-    def weight(self) -> float:
-        return self.given.weight + self.family.weight
+    def names_alike(self) -> bool:
+        return lv.WEAK_NAME_LEVELS.isdisjoint((self.given, self.family))
 
     @property
-    def alike(self) -> bool:
-        return lv.WEAK_NAME_LEVELS.isdisjoint((self.given.level, self.family.level))
+    def twins(self) -> bool:
+        """The twins-and-siblings pattern (module docs)."""
+        return (
+            not self.swapped
+            and self.given in lv.WEAK_NAME_LEVELS
+            and self.family not in lv.WEAK_NAME_LEVELS
+            and self.family != lv.MISSING
+            and self.dob in (lv.EXACT, lv.SWAPPED, lv.TRANSPOSED, lv.ONE_DIGIT)
+            and self.middle != lv.EXACT
+        )
+
+
+def _name_reason(name: str, level: str, shown: tuple[str, str]) -> str | None:
+    if level in (lv.EXACT, lv.MISSING):
+        return None
+    if level == lv.PREVIOUS:
+        return "family name matches the previous family name"
+    label = "given name" if name == "given_name" else "family name"
+    return f"{label} {_NAME_WORDS[level]} ({shown[0]} / {shown[1]})"
 
 
 class Scorer:
-    """Compares two people's details field by field with one match model."""
+    """Compares two people's details field by field with one match model: first each field's level, then the
+    weights (all the duplicate scan needs for most pairs), then, for an answer shown, the evidence and reasons."""
 
     def __init__(self, model: MatchModel) -> None:
         self.model = model
         self._prior = model.prior_weight
+        self._swap = model.swap_weight
+        self._weight = model.weight
 
     @property
     def prior_weight(self) -> float:
         return self._prior
 
-    def _name(self, name: str, level: str, a: str, b: str, shown: tuple[str, str]) -> FieldEvidence:
-        value = _joined(a) if level in lv.TERM_FREQUENCY_LEVELS else ""
-        weight = self.model.weight(name, level, value)
-        if level in (lv.EXACT, lv.MISSING) or (level == lv.PREVIOUS and name != "family_name"):
-            return FieldEvidence(name, level, weight)
-        label = "given name" if name == "given_name" else "family name"
-        if level == lv.PREVIOUS:
-            return FieldEvidence(name, level, weight, "family name matches the previous family name")
-        return FieldEvidence(name, level, weight, f"{label} {_NAME_WORDS[level]} ({shown[0]} / {shown[1]})")
+    def _reading(
+        self, ga: str, gb: str, fa: str, fb: str, previous: tuple[str | None, str | None],
+        middles: tuple[str | None, str | None], gender_differs: bool,
+    ) -> tuple[str, str, float]:  # fmt: skip
+        given = lv.compare_given(ga, gb, *middles)
+        if gender_differs and given not in (lv.EXACT, lv.NORMALISED, lv.MISSING):
+            given = lv.DIFFERENT  # alike names of two genders: Oliver and Olivia
+        family = lv.compare_family(fa, previous[0], fb, previous[1])
+        weight = self._weight("given_name", given, _joined(ga) if given in lv.TERM_FREQUENCY_LEVELS else "")
+        weight += self._weight("family_name", family, _joined(fa) if family in lv.TERM_FREQUENCY_LEVELS else "")
+        return given, family, weight
 
-    def _names(self, a: Person, b: Person, gender_differs: bool) -> _Names:
+    def levels(self, a: Person, b: Person) -> _Levels:
+        gender = lv.compare_genders(a.gender, b.gender)
+        differs = gender == lv.DIFFERENT
         middle_a, middle_b = getattr(a, "middle_name", None), getattr(b, "middle_name", None)
-
-        def reading(
-            ga: str, fa: str, prev_a: str | None, gb: str, fb: str, prev_b: str | None, swapped: bool
-        ) -> _Names:
-            given = lv.compare_given(ga, gb, None if swapped else middle_a, None if swapped else middle_b)
-            if gender_differs and given not in (lv.EXACT, lv.NORMALISED, lv.MISSING):
-                given = lv.DIFFERENT  # alike names of two genders: Oliver and Olivia
-            family = lv.compare_family(fa, prev_a, fb, prev_b)
-            return _Names(
-                self._name("given_name", given, ga, gb, (ga, gb)),
-                self._name("family_name", family, fa, fb, (fa, fb)),
-                swapped,
-            )
-
         pa, pb = getattr(a, "previous_family_name", None) or None, getattr(b, "previous_family_name", None) or None
-        direct = reading(a.given_name, a.family_name, pa, b.given_name, b.family_name, pb, False)
-        if direct.given.level == direct.family.level == lv.EXACT:
-            return direct
-        # Either side read swapped keeps the comparison symmetric in a and b.
-        readings = [direct]
-        for crosswise in (
-            reading(a.family_name, a.given_name, None, b.given_name, b.family_name, pb, True),
-            reading(a.given_name, a.family_name, pa, b.family_name, b.given_name, None, True),
-        ):
-            if crosswise.alike and crosswise.weight + self.model.swap_weight > direct.weight:
-                readings.append(crosswise)
-        return max(readings, key=lambda names: names.weight + (self.model.swap_weight if names.swapped else 0.0))
+        ga, fa, gb, fb = a.given_name, a.family_name, b.given_name, b.family_name
+        given, family, weight = self._reading(ga, gb, fa, fb, (pa, pb), (middle_a, middle_b), differs)
+        names, swapped = (ga, gb, fa, fb), False
+        if given in lv.WEAK_NAME_LEVELS or family in lv.WEAK_NAME_LEVELS:
+            # Either side read swapped keeps the comparison symmetric in a and b.
+            for shown, previous in (((fa, gb, ga, fb), (None, pb)), ((ga, fb, fa, gb), (pa, None))):
+                g, f, w = self._reading(shown[0], shown[1], shown[2], shown[3], previous, (None, None), differs)
+                if lv.WEAK_NAME_LEVELS.isdisjoint((g, f)) and w + self._swap > weight + (self._swap if swapped else 0):
+                    given, family, weight, names, swapped = g, f, w, shown, True
+        postcode_a, postcode_b = getattr(a, "postcode", None), getattr(b, "postcode", None)
+        records = isinstance(a, RegisterRecord) and isinstance(b, RegisterRecord)
+        return _Levels(
+            given, family, swapped, names, weight + (self._swap if swapped else 0.0),
+            lv.compare_dates(a.date_of_birth, b.date_of_birth), gender,
+            None if postcode_a is None or postcode_b is None else lv.compare_postcodes(postcode_a, postcode_b),
+            lv.compare_address_lines(a.address_line, b.address_line) if records else lv.MISSING,  # type: ignore[attr-defined]
+            lv.compare_towns(a.town, b.town) if records else lv.MISSING,  # type: ignore[attr-defined]
+            lv.compare_middle_names(middle_a, middle_b) if records else lv.MISSING,
+        )  # fmt: skip
 
-    def _field(self, name: str, level: str, value: str = "", reason: str | None = None) -> FieldEvidence:
-        return FieldEvidence(name, level, self.model.weight(name, level, value), reason)
+    def weight(self, levels: _Levels, a: Person) -> float:
+        """The match weight of `levels` without the prior (`a` gives the values for term frequencies)."""
+        w = self._weight
+        total = levels.names_weight + w("date_of_birth", levels.dob) + w("gender", levels.gender)
+        if levels.postcode is not None:
+            total += w("postcode", levels.postcode)
+        if levels.address != lv.MISSING:
+            total += w("address_line", levels.address, lv.normalise_place(getattr(a, "address_line", None)))
+        if levels.town != lv.MISSING:
+            total += w("town", levels.town, lv.normalise_place(getattr(a, "town", None)))
+        return total + w("middle_name", levels.middle)
+
+    def evidence(self, levels: _Levels, a: Person, b: Person) -> tuple[FieldEvidence, ...]:
+        """Each field's level, weight and reason, as an answer shows them."""
+        w = self._weight
+        ga, gb, fa, fb = levels.names
+        items: list[FieldEvidence] = []
+        if levels.swapped:
+            items.append(FieldEvidence("names", "swapped", self._swap, "given and family names are swapped"))
+        for name, level, value, shown in (("given_name", levels.given, ga, (ga, gb)),
+                                          ("family_name", levels.family, fa, (fa, fb))):  # fmt: skip
+            tf = _joined(value) if level in lv.TERM_FREQUENCY_LEVELS else ""
+            items.append(FieldEvidence(name, level, w(name, level, tf), _name_reason(name, level, shown)))
+        items.append(FieldEvidence("date_of_birth", levels.dob, w("date_of_birth", levels.dob),
+                                   _date_reason(levels.dob, a.date_of_birth, b.date_of_birth)))  # fmt: skip
+        items.append(FieldEvidence("gender", levels.gender, w("gender", levels.gender),
+                                   _GENDER_REASONS.get(levels.gender)))  # fmt: skip
+        if levels.postcode is not None:
+            items.append(self._postcode(levels.postcode, getattr(a, "postcode", ""), getattr(b, "postcode", "")))
+        if isinstance(a, RegisterRecord) and isinstance(b, RegisterRecord):
+            items += self._record_fields(levels, a, b)
+        if levels.twins:
+            items.append(FieldEvidence("names", TWINS, 0.0, TWINS_REASON))
+        return tuple(items)
 
     def compare(self, a: Person, b: Person) -> Comparison:
-        gender = lv.compare_genders(a.gender, b.gender)
-        names = self._names(a, b, gender_differs=gender == lv.DIFFERENT)
-        evidence = [names.given, names.family]
-        if names.swapped:
-            evidence.insert(0, FieldEvidence("names", "swapped", self.model.swap_weight,
-                                             "given and family names are swapped"))  # fmt: skip
-        dob = lv.compare_dates(a.date_of_birth, b.date_of_birth)
-        evidence.append(self._field("date_of_birth", dob, reason=_date_reason(dob, a.date_of_birth, b.date_of_birth)))
-        evidence.append(self._field("gender", gender, reason=_GENDER_REASONS.get(gender)))
-        postcode_a, postcode_b = getattr(a, "postcode", None), getattr(b, "postcode", None)
-        if postcode_a is not None and postcode_b is not None:
-            evidence.append(self._postcode(postcode_a, postcode_b))
-        if isinstance(a, RegisterRecord) and isinstance(b, RegisterRecord):
-            evidence += self._record_fields(a, b)
-        weight = sum(item.weight for item in evidence)
-        twins = self._twins(names, dob, evidence)
-        if twins:
-            evidence.append(FieldEvidence("names", TWINS, 0.0, TWINS_REASON))
-        return Comparison(weight, tuple(evidence), twins, names.alike)
+        levels = self.levels(a, b)
+        return Comparison(self.weight(levels, a), self.evidence(levels, a, b), levels.twins, levels.names_alike)
 
-    def _postcode(self, a: str, b: str) -> FieldEvidence:
-        level = lv.compare_postcodes(a, b)
+    def _postcode(self, level: str, a: str, b: str) -> FieldEvidence:
+        weight = self._weight("postcode", level)
         if level == lv.MISSING and normalise_postcode(a) != normalise_postcode(b):
-            return self._field("postcode", level, reason="postcode is missing on one side")
+            return FieldEvidence("postcode", level, weight, "postcode is missing on one side")
         reason = f"{_POSTCODE_WORDS[level]} ({a} / {b})" if level in _POSTCODE_WORDS else None
-        return self._field("postcode", level, reason=reason)
+        return FieldEvidence("postcode", level, weight, reason)
 
-    def _record_fields(self, a: RegisterRecord, b: RegisterRecord) -> list[FieldEvidence]:
-        address = lv.compare_address_lines(a.address_line, b.address_line)
-        town = lv.compare_towns(a.town, b.town)
-        middle = lv.compare_middle_names(a.middle_name, b.middle_name)
-        shown = {
-            "address_line": f"({a.address_line} / {b.address_line})",
-            "town": f"({a.town} / {b.town})",
-            "middle_name": f"({a.middle_name} / {b.middle_name})",
-        }
+    def _record_fields(self, levels: _Levels, a: RegisterRecord, b: RegisterRecord) -> list[FieldEvidence]:
+        w = self._weight
         return [
-            self._field("address_line", address, lv.normalise_place(a.address_line),
-                        _differs("address", address, shown["address_line"])),
-            self._field("town", town, lv.normalise_place(a.town), _differs("town", town, shown["town"])),
-            self._field("middle_name", middle, reason=_middle_reason(middle, shown["middle_name"])),
+            FieldEvidence("address_line", levels.address,
+                          w("address_line", levels.address, lv.normalise_place(a.address_line)),
+                          _differs("address", levels.address, f"({a.address_line} / {b.address_line})")),
+            FieldEvidence("town", levels.town, w("town", levels.town, lv.normalise_place(a.town)),
+                          _differs("town", levels.town, f"({a.town} / {b.town})")),
+            FieldEvidence("middle_name", levels.middle, w("middle_name", levels.middle),
+                          _middle_reason(levels.middle, f"({a.middle_name} / {b.middle_name})")),
         ]  # fmt: skip
-
-    @staticmethod
-    def _twins(names: _Names, dob: str, evidence: list[FieldEvidence]) -> bool:
-        if names.swapped or names.given.level not in lv.WEAK_NAME_LEVELS:
-            return False
-        if names.family.level in lv.WEAK_NAME_LEVELS or names.family.level == lv.MISSING:
-            return False
-        if dob not in (lv.EXACT, lv.SWAPPED, lv.TRANSPOSED, lv.ONE_DIGIT):
-            return False
-        return not any(item.field == "middle_name" and item.level == lv.EXACT for item in evidence)
 
     def scored(self, query: Demographics, record: RegisterRecord, exact: bool) -> ScoredRecord:
         comparison = self.compare(query, record)
@@ -221,6 +248,11 @@ class Scorer:
         total = comparison.weight + self._prior
         pair = DuplicatePair(a, b, total, comparison.reasons, probability(total), comparison.evidence)
         return pair, comparison.twins
+
+    def pair_weight(self, a: RegisterRecord, b: RegisterRecord) -> tuple[float, bool]:
+        """Only the match weight (with the prior) and the twins pattern: the duplicate scan's first pass."""
+        levels = self.levels(a, b)
+        return self.weight(levels, a) + self._prior, levels.twins
 
 
 _GENDER_REASONS = {lv.NOT_KNOWN: "gender is not known on one side", lv.DIFFERENT: "gender differs"}
