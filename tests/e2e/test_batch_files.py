@@ -76,7 +76,7 @@ def test_the_cli_imports_a_file_writes_the_output_beside_it_then_verifies_the_ul
     assert [r["ReturnedULN"] for r in again[:3]] == [r["ReturnedULN"] for r in rows[:3]]
 
     checks = verification_file(tmp_path / "checks.csv", [(rows[0]["ReturnedULN"], "Amara", "Okafor"),
-                                                         (rows[1]["ReturnedULN"], "David", "Evans")])  # fmt: skip
+                                                         (rows[1]["ReturnedULN"], "Gareth", "Evans")])  # fmt: skip
     code, output = run(cli, "learners", "verify", str(checks), "--ukprn", "10000001")
     assert code == 0, output
     verified = read_output(tmp_path / "checks.output.csv")
