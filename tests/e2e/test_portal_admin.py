@@ -124,6 +124,7 @@ def test_duplicates_are_merged_and_unmerged_from_the_pages(server: LiveServer, a
     office = signed_in(server, "ada@register.example")
     page = office.get("/admin/duplicates")
     assert "Katherine" in page.text and "Kate" in page.text and "Why they look alike" in page.text
+    assert "Match probability" in page.text and "Nickname, +" in page.text and "Same district, +" in page.text
     seen = office.get("/admin/access-log", params={"action": "duplicate_scan"})  # showing them is a read
     assert kate.uln in seen.text and katy.uln in seen.text
     first, second = sorted((kate.uln, katy.uln))

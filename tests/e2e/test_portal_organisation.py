@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -110,6 +111,10 @@ def test_possible_matches_are_side_by_side_with_the_reasons_and_registering_keep
     assert results.status_code == 200 and "Possible match" in results.text
     assert f'href="/organisation/learners/{existing.uln}"' in results.text and "Your search" in results.text
     assert "<li>Postcode differs by one character (CV4 9EF / CV4 9EE)</li>" in results.text  # the reasons, in words
+    assert re.search(r"Match probability (more than |less than )?[\d.]+% \(match weight -?[\d.]+\)", results.text)
+    # each detail's agreement and weight: the given name normalised (accents), the postcode one character apart
+    assert re.search(r"Normalised</td>\s*<td[^>]*>\+\d", results.text)
+    assert re.search(r"One character</td>\s*<td[^>]*>\+\d", results.text)
     assert 'href="/organisation/learners/new"' in results.text
     form = client.get("/organisation/learners/new")
     assert "Siobhan" in form.text and "CV4 9EF" in form.text and 'name="GivenName"' not in form.text

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ....domain.errors import Conflict, InvalidField, NotFound
 from ....domain.learner import Gender
+from ....domain.matching import DuplicatePair
 from ....domain.users import Permission
 from ..access import route
 from ..session import check_csrf
@@ -33,9 +34,18 @@ def _value(record: object, attribute: str) -> str:
     return "" if value is None else str(value)
 
 
+def _agreement(pair: DuplicatePair, attribute: str) -> str:
+    """How the field compared and the weight it added, e.g. "Nickname, +5.6"; empty for fields not weighed."""
+    found = next((item for item in pair.evidence if item.field == attribute), None)
+    if found is None or found.level == "missing":
+        return ""
+    return f"{found.level[:1].upper()}{found.level[1:]}, {found.weight:+.1f}"
+
+
 def _duplicates_page(request: Request, status: int = 200, errors: dict[str, str] | None = None) -> HTMLResponse:
     pairs = services(request).merging.scan_duplicates(administrator(request).actor(), SCAN_LIMIT)
-    rows = [[(label, _value(p.first, attr), _value(p.second, attr)) for label, attr in FIELDS] for p in pairs]
+    rows = [[(label, _value(p.first, attr), _value(p.second, attr), _agreement(p, attr)) for label, attr in FIELDS]
+            for p in pairs]  # fmt: skip
     groups: dict[int, list[str]] = {}
     for pair in pairs:
         members = groups.setdefault(pair.cluster, [])
