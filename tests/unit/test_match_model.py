@@ -167,5 +167,5 @@ def test_chains_of_pairs_become_one_cluster_and_a_cluster_never_passes_its_limit
 
 def test_an_identical_pair_is_the_same_whichever_level_holds_equal_m_and_u() -> None:
     flat = {name: {level: Level(0.5, 0.5) for level in kinds} for name, kinds in lv.LEVELS.items()}
-    model = replace(MODEL, levels=flat)
+    model = replace(MODEL, levels=flat, household_family_share=0.5)
     assert Matcher(model).score_pair(BASE, replace(BASE, uln="2")).score == pytest.approx(model.prior_weight)

@@ -56,6 +56,8 @@ class MatchModel:
     term_frequencies: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     term_frequency_floor: float = 1e-6
     swap_weight: float = -2.0  # given and family names swapped: a rare error, some evidence against
+    # Of two different people at one address (or postcode sector), the share who have one family name.
+    household_family_share: float = 0.3
     trained: Mapping[str, Any] = field(default_factory=dict)  # what the model was estimated on, and when
     _weights: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
 
@@ -82,12 +84,18 @@ class MatchModel:
                 return math.log2(self.levels[name][level].m / share)
         return self._weights[name][level]
 
+    def household_weight(self) -> float:
+        """A family name agreeing (exactly or after normalisation) between two records at one address."""
+        family = self.levels["family_name"]
+        return math.log2((family[lv.EXACT].m + family[lv.NORMALISED].m) / self.household_family_share)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "version": self.version,
             "prior": self.prior,
             "swap_weight": self.swap_weight,
+            "household_family_share": self.household_family_share,
             "trained": dict(self.trained),
             "levels": {name: {level: {"m": p.m, "u": p.u} for level, p in kinds.items()}
                        for name, kinds in self.levels.items()},  # fmt: skip
@@ -108,6 +116,7 @@ class MatchModel:
                               for name, values in data.get("term_frequencies", {}).items()},  # fmt: skip
             term_frequency_floor=float(data.get("term_frequency_floor", 1e-6)),
             swap_weight=float(data.get("swap_weight", -2.0)),
+            household_family_share=float(data.get("household_family_share", 0.3)),
             trained=dict(data.get("trained", {})),
         )
 

@@ -88,19 +88,20 @@ def _joined(name: str | None) -> str:
 
 
 class _Levels(NamedTuple):
-    """Every field's level for two people, and the name values of the reading chosen (for frequencies and reasons)."""
+    """Every field's level for two people, with the values their weights depend on."""
 
     given: str
     family: str
     swapped: bool
     names: tuple[str, str, str, str]  # given a, given b, family a, family b, as read (crosswise when swapped)
-    names_weight: float
+    frequency_values: tuple[str, str]  # the given and family names whose frequencies weigh an exact agreement
     dob: str
     gender: str
     postcode: str | None  # None: not compared (a verify has no postcode)
     address: str
     town: str
     middle: str
+    places: tuple[str, str]  # a's address line and town, normalised, for their frequencies
 
     @property
     def names_alike(self) -> bool:
@@ -118,6 +119,27 @@ class _Levels(NamedTuple):
             and self.middle != lv.EXACT
         )
 
+    @property
+    def household(self) -> bool:
+        """Both records at one address: a family name shared there says little (households share one)."""
+        return self.address == lv.EXACT or self.postcode in (lv.EXACT, lv.ONE_CHARACTER, lv.SECTOR)
+
+
+# Town is implied by a postcode that agrees down to its district: counted again it would be the same evidence twice.
+_TOWN_IMPLIED = frozenset({lv.EXACT, lv.ONE_CHARACTER, lv.SECTOR, lv.DISTRICT})
+
+
+class _Weights(NamedTuple):
+    given: float
+    family: float
+    swap: float
+    dob: float
+    gender: float
+    postcode: float
+    address: float
+    town: float
+    middle: float
+
 
 def _name_reason(name: str, level: str, shown: tuple[str, str]) -> str | None:
     if level in (lv.EXACT, lv.MISSING):
@@ -128,9 +150,20 @@ def _name_reason(name: str, level: str, shown: tuple[str, str]) -> str | None:
     return f"{label} {_NAME_WORDS[level]} ({shown[0]} / {shown[1]})"
 
 
+def _frequency_value(name: str, level: str) -> str:
+    return _joined(name) if level in lv.TERM_FREQUENCY_LEVELS else ""
+
+
 class Scorer:
     """Compares two people's details field by field with one match model: first each field's level, then the
-    weights (all the duplicate scan needs for most pairs), then, for an answer shown, the evidence and reasons."""
+    weights (all the duplicate scan needs for most pairs), then, for an answer shown, the evidence and reasons.
+
+    Two dependencies between fields are allowed for: a town counts only where the postcodes do not already say it
+    (they differ beyond their district, and a different town beside a postcode of another area adds nothing), and
+    where the given names differ, a family name agreeing at one address
+    weighs as the share of two people at one address who share a family name, not as the name's frequency in the
+    register: brothers and sisters share it. (Where the given names agree, siblings are ruled out, as they are
+    not given one name, so the family name keeps its full weight.)"""
 
     def __init__(self, model: MatchModel) -> None:
         self.model = model
@@ -143,16 +176,19 @@ class Scorer:
         return self._prior
 
     def _reading(
-        self, ga: str, gb: str, fa: str, fb: str, previous: tuple[str | None, str | None],
+        self, a: tuple[str, str, str | None], b: tuple[str, str, str | None], frequency_side: str,
         middles: tuple[str | None, str | None], gender_differs: bool,
-    ) -> tuple[str, str, float]:  # fmt: skip
-        given = lv.compare_given(ga, gb, *middles)
+    ) -> tuple[str, str, float, tuple[str, str]]:  # fmt: skip
+        """Given and family levels of one reading; a and b are (given, family, previous family) as read."""
+        given = lv.compare_given(a[0], b[0], *middles)
         if gender_differs and given not in (lv.EXACT, lv.NORMALISED, lv.MISSING):
             given = lv.DIFFERENT  # alike names of two genders: Oliver and Olivia
-        family = lv.compare_family(fa, previous[0], fb, previous[1])
-        weight = self._weight("given_name", given, _joined(ga) if given in lv.TERM_FREQUENCY_LEVELS else "")
-        weight += self._weight("family_name", family, _joined(fa) if family in lv.TERM_FREQUENCY_LEVELS else "")
-        return given, family, weight
+        family = lv.compare_family(a[1], a[2], b[1], b[2])
+        # Frequencies come from the side whose value sits in its own field (a crosswise reading swaps one side).
+        values = (_frequency_value(a[0] if frequency_side == "a" else b[0], given),
+                  _frequency_value(a[1] if frequency_side == "a" else b[1], family))  # fmt: skip
+        weight = self._weight("given_name", given, values[0]) + self._weight("family_name", family, values[1])
+        return given, family, weight, values
 
     def levels(self, a: Person, b: Person) -> _Levels:
         gender = lv.compare_genders(a.gender, b.gender)
@@ -160,82 +196,80 @@ class Scorer:
         middle_a, middle_b = getattr(a, "middle_name", None), getattr(b, "middle_name", None)
         pa, pb = getattr(a, "previous_family_name", None) or None, getattr(b, "previous_family_name", None) or None
         ga, fa, gb, fb = a.given_name, a.family_name, b.given_name, b.family_name
-        given, family, weight = self._reading(ga, gb, fa, fb, (pa, pb), (middle_a, middle_b), differs)
+        given, family, weight, values = self._reading((ga, fa, pa), (gb, fb, pb), "a", (middle_a, middle_b), differs)
         names, swapped = (ga, gb, fa, fb), False
         if given in lv.WEAK_NAME_LEVELS or family in lv.WEAK_NAME_LEVELS:
             # Either side read swapped keeps the comparison symmetric in a and b.
-            for shown, previous in (((fa, gb, ga, fb), (None, pb)), ((ga, fb, fa, gb), (pa, None))):
-                g, f, w = self._reading(shown[0], shown[1], shown[2], shown[3], previous, (None, None), differs)
+            for x, y, side in (((fa, ga, None), (gb, fb, pb), "b"), ((ga, fa, pa), (fb, gb, None), "a")):
+                g, f, w, v = self._reading(x, y, side, (None, None), differs)
                 if lv.WEAK_NAME_LEVELS.isdisjoint((g, f)) and w + self._swap > weight + (self._swap if swapped else 0):
-                    given, family, weight, names, swapped = g, f, w, shown, True
+                    given, family, weight, values, swapped = g, f, w, v, True
+                    names = (x[0], y[0], x[1], y[1])
         postcode_a, postcode_b = getattr(a, "postcode", None), getattr(b, "postcode", None)
+        address_a, town_a = getattr(a, "address_line", None), getattr(a, "town", None)
         records = isinstance(a, RegisterRecord) and isinstance(b, RegisterRecord)
         return _Levels(
-            given, family, swapped, names, weight + (self._swap if swapped else 0.0),
+            given, family, swapped, names, values,
             lv.compare_dates(a.date_of_birth, b.date_of_birth), gender,
             None if postcode_a is None or postcode_b is None else lv.compare_postcodes(postcode_a, postcode_b),
-            lv.compare_address_lines(a.address_line, b.address_line) if records else lv.MISSING,  # type: ignore[attr-defined]
-            lv.compare_towns(a.town, b.town) if records else lv.MISSING,  # type: ignore[attr-defined]
+            lv.compare_address_lines(address_a, b.address_line) if records else lv.MISSING,  # type: ignore[attr-defined]
+            lv.compare_towns(town_a, b.town) if records else lv.MISSING,  # type: ignore[attr-defined]
             lv.compare_middle_names(middle_a, middle_b) if records else lv.MISSING,
+            (lv.normalise_place(address_a), lv.normalise_place(town_a)),
         )  # fmt: skip
 
-    def weight(self, levels: _Levels, a: Person) -> float:
-        """The match weight of `levels` without the prior (`a` gives the values for term frequencies)."""
+    def _weights(self, levels: _Levels) -> _Weights:
         w = self._weight
-        total = levels.names_weight + w("date_of_birth", levels.dob) + w("gender", levels.gender)
-        if levels.postcode is not None:
-            total += w("postcode", levels.postcode)
-        if levels.address != lv.MISSING:
-            total += w("address_line", levels.address, lv.normalise_place(getattr(a, "address_line", None)))
-        if levels.town != lv.MISSING:
-            total += w("town", levels.town, lv.normalise_place(getattr(a, "town", None)))
-        return total + w("middle_name", levels.middle)
+        family = w("family_name", levels.family, levels.frequency_values[1])
+        if levels.household and levels.given in lv.WEAK_NAME_LEVELS and levels.family in lv.TERM_FREQUENCY_LEVELS:
+            family = self.model.household_weight()
+        town = w("town", levels.town, levels.places[1])
+        if levels.postcode in _TOWN_IMPLIED or levels.postcode == lv.DIFFERENT and levels.town == lv.DIFFERENT:
+            town = 0.0
+        return _Weights(
+            w("given_name", levels.given, levels.frequency_values[0]), family, self._swap if levels.swapped else 0.0,
+            w("date_of_birth", levels.dob), w("gender", levels.gender),
+            0.0 if levels.postcode is None else w("postcode", levels.postcode),
+            w("address_line", levels.address, levels.places[0]), town, w("middle_name", levels.middle),
+        )  # fmt: skip
+
+    def weight(self, levels: _Levels) -> float:
+        """The match weight of `levels` without the prior."""
+        return sum(self._weights(levels))
 
     def evidence(self, levels: _Levels, a: Person, b: Person) -> tuple[FieldEvidence, ...]:
         """Each field's level, weight and reason, as an answer shows them."""
-        w = self._weight
+        weights = self._weights(levels)
         ga, gb, fa, fb = levels.names
         items: list[FieldEvidence] = []
         if levels.swapped:
-            items.append(FieldEvidence("names", "swapped", self._swap, "given and family names are swapped"))
-        for name, level, value, shown in (("given_name", levels.given, ga, (ga, gb)),
-                                          ("family_name", levels.family, fa, (fa, fb))):  # fmt: skip
-            tf = _joined(value) if level in lv.TERM_FREQUENCY_LEVELS else ""
-            items.append(FieldEvidence(name, level, w(name, level, tf), _name_reason(name, level, shown)))
-        items.append(FieldEvidence("date_of_birth", levels.dob, w("date_of_birth", levels.dob),
+            items.append(FieldEvidence("names", "swapped", weights.swap, "given and family names are swapped"))
+        items.append(FieldEvidence("given_name", levels.given, weights.given, _name_reason("given_name", levels.given,
+                                                                                             (ga, gb))))  # fmt: skip
+        items.append(FieldEvidence("family_name", levels.family, weights.family,
+                                   _name_reason("family_name", levels.family, (fa, fb))))  # fmt: skip
+        items.append(FieldEvidence("date_of_birth", levels.dob, weights.dob,
                                    _date_reason(levels.dob, a.date_of_birth, b.date_of_birth)))  # fmt: skip
-        items.append(FieldEvidence("gender", levels.gender, w("gender", levels.gender),
-                                   _GENDER_REASONS.get(levels.gender)))  # fmt: skip
+        items.append(FieldEvidence("gender", levels.gender, weights.gender, _GENDER_REASONS.get(levels.gender)))
         if levels.postcode is not None:
-            items.append(self._postcode(levels.postcode, getattr(a, "postcode", ""), getattr(b, "postcode", "")))
+            items.append(_postcode_evidence(levels.postcode, weights.postcode, getattr(a, "postcode", ""),
+                                            getattr(b, "postcode", "")))  # fmt: skip
         if isinstance(a, RegisterRecord) and isinstance(b, RegisterRecord):
-            items += self._record_fields(levels, a, b)
+            items += [
+                FieldEvidence("address_line", levels.address, weights.address,
+                              _differs("address", levels.address, f"({a.address_line} / {b.address_line})")),
+                FieldEvidence("town", levels.town, weights.town,
+                              _differs("town", levels.town, f"({a.town} / {b.town})")),
+                FieldEvidence("middle_name", levels.middle, weights.middle,
+                              _middle_reason(levels.middle, f"({a.middle_name} / {b.middle_name})")),
+            ]  # fmt: skip
         if levels.twins:
             items.append(FieldEvidence("names", TWINS, 0.0, TWINS_REASON))
         return tuple(items)
 
     def compare(self, a: Person, b: Person) -> Comparison:
         levels = self.levels(a, b)
-        return Comparison(self.weight(levels, a), self.evidence(levels, a, b), levels.twins, levels.names_alike)
-
-    def _postcode(self, level: str, a: str, b: str) -> FieldEvidence:
-        weight = self._weight("postcode", level)
-        if level == lv.MISSING and normalise_postcode(a) != normalise_postcode(b):
-            return FieldEvidence("postcode", level, weight, "postcode is missing on one side")
-        reason = f"{_POSTCODE_WORDS[level]} ({a} / {b})" if level in _POSTCODE_WORDS else None
-        return FieldEvidence("postcode", level, weight, reason)
-
-    def _record_fields(self, levels: _Levels, a: RegisterRecord, b: RegisterRecord) -> list[FieldEvidence]:
-        w = self._weight
-        return [
-            FieldEvidence("address_line", levels.address,
-                          w("address_line", levels.address, lv.normalise_place(a.address_line)),
-                          _differs("address", levels.address, f"({a.address_line} / {b.address_line})")),
-            FieldEvidence("town", levels.town, w("town", levels.town, lv.normalise_place(a.town)),
-                          _differs("town", levels.town, f"({a.town} / {b.town})")),
-            FieldEvidence("middle_name", levels.middle, w("middle_name", levels.middle),
-                          _middle_reason(levels.middle, f"({a.middle_name} / {b.middle_name})")),
-        ]  # fmt: skip
+        return Comparison(self.weight(levels), self.evidence(levels, a, b), levels.twins, levels.names_alike)
 
     def scored(self, query: Demographics, record: RegisterRecord, exact: bool) -> ScoredRecord:
         comparison = self.compare(query, record)
@@ -252,7 +286,14 @@ class Scorer:
     def pair_weight(self, a: RegisterRecord, b: RegisterRecord) -> tuple[float, bool]:
         """Only the match weight (with the prior) and the twins pattern: the duplicate scan's first pass."""
         levels = self.levels(a, b)
-        return self.weight(levels, a) + self._prior, levels.twins
+        return self.weight(levels) + self._prior, levels.twins
+
+
+def _postcode_evidence(level: str, weight: float, a: str, b: str) -> FieldEvidence:
+    if level == lv.MISSING and normalise_postcode(a) != normalise_postcode(b):
+        return FieldEvidence("postcode", level, weight, "postcode is missing on one side")
+    reason = f"{_POSTCODE_WORDS[level]} ({a} / {b})" if level in _POSTCODE_WORDS else None
+    return FieldEvidence("postcode", level, weight, reason)
 
 
 _GENDER_REASONS = {lv.NOT_KNOWN: "gender is not known on one side", lv.DIFFERENT: "gender differs"}

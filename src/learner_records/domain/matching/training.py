@@ -4,11 +4,14 @@
    address line (values held by two or more records, the commonest first); a rarer value counts as held once.
 2. **u** by random sampling: the level frequencies of each field over random pairs of records, which are almost
    all two different learners.
-3. **m** by expectation maximisation over blocked pairs: pairs sharing a date of birth (which estimates every
-   field but the date of birth), then pairs sharing a family name and an initial (which estimates the date of
-   birth, the given name's weaker levels and gender). In each session the fields it blocks on are left out and u
-   stays fixed; the pairs are counted by their pattern of levels, so an iteration costs one pass over patterns.
-4. **The prior**: pairs agreeing exactly on given name, family name and date of birth, divided by the share of
+3. **m** by expectation maximisation over blocked pairs: pairs sharing a date of birth and postcode district
+   (which estimates the names, middle name and gender; the address is left out, as a household shares it), then
+   pairs sharing given and family name (which estimates the date of birth, postcode, address line and town). In
+   each session the fields it blocks on are left out and u stays fixed; the pairs are counted by their pattern of
+   levels, so an iteration costs one pass over patterns.
+4. **The household share**: of two people at one postcode with wholly different given names, how many share
+   a family name; a family name agreeing at one address weighs by that, not by its frequency (`scoring`).
+5. **The prior**: pairs agreeing exactly on given name, family name and date of birth, divided by the share of
    one learner's pairs that agree so (the product of those levels' m), over all pairs.
 
 Everything here is pure: the caller passes the records and a seeded random generator.
@@ -167,10 +170,13 @@ def _plausible(m: dict[str, dict[str, float]], u: dict[str, dict[str, float]], k
 
 
 _SESSIONS: tuple[tuple[str, Callable[[RegisterRecord], str], frozenset[str], frozenset[str]], ...] = (
-    ("date of birth and initial", lambda r: f"{r.date_of_birth.isoformat()}:{_joined(r.given_name)[:1]}",
-     frozenset({"date_of_birth", "given_name"}), frozenset(FIELDS) - {"date_of_birth", "given_name"}),
-    ("family name and postcode district", lambda r: f"{_joined(r.family_name)}:{lv.known_postcode(r.postcode)[:-3]}",
-     frozenset({"family_name", "postcode"}), frozenset({"date_of_birth", "given_name"})),
+    # Where a learner lives is left out of the first session: a household shares it as one learner's records do.
+    ("date of birth and postcode district",
+     lambda r: f"{r.date_of_birth.isoformat()}:{lv.known_postcode(r.postcode)[:-3]}",
+     frozenset({"date_of_birth", "postcode", "address_line", "town"}),
+     frozenset({"given_name", "family_name", "middle_name", "gender"})),
+    ("given and family name", lambda r: f"{_joined(r.given_name)}:{_joined(r.family_name)}",
+     frozenset({"given_name", "family_name"}), frozenset({"date_of_birth", "postcode", "address_line", "town"})),
 )  # fmt: skip
 
 
@@ -198,6 +204,18 @@ def _prior(records: Sequence[RegisterRecord], m: dict[str, dict[str, float]]) ->
     return min(max(agreeing, 0.5) / max(recall, 1e-3) / all_pairs, 0.5), agreeing
 
 
+def household_share(records: Sequence[RegisterRecord], rng: random.Random, previous: float) -> float:
+    """Of two people at one postcode whose given names differ wholly (so two people), the share with one family
+    name; `previous` when the register has no such pairs."""
+    pairs = _blocked_pairs(records, lambda r: lv.known_postcode(r.postcode), rng, 100_000)
+    people = [(a, b) for a, b in pairs if lv.compare_given(a.given_name, b.given_name) == lv.DIFFERENT]
+    if len(people) < 20:
+        return previous
+    shared = sum(lv.compare_family(a.family_name, None, b.family_name, None) in lv.TERM_FREQUENCY_LEVELS
+                 for a, b in people)  # fmt: skip
+    return min(max(shared / len(people), 0.02), 0.98)
+
+
 def train(
     records: Sequence[RegisterRecord],
     previous: MatchModel,
@@ -207,6 +225,7 @@ def train(
     u_pairs: int = 300_000,
     em_pairs: int = 300_000,
     trained_at: str = "",
+    m_prior_pairs: float = 50.0,
 ) -> TrainingReport:
     """A model estimated from `records`, starting EM from `previous`'s m; the report says what changed."""
     if len(records) < 2:
@@ -219,7 +238,8 @@ def train(
         pairs = _blocked_pairs(records, key, rng, em_pairs)
         index = [FIELDS.index(name) for name in fields]
         patterns = Counter(tuple(levels[i] for i in index) for levels in (field_levels(a, b) for a, b in pairs))
-        estimated, iterations, share = _em(patterns, fields, {name: dict(m[name]) for name in fields}, u)
+        start = {name: dict(m[name]) for name in fields}
+        estimated, iterations, share = _em(patterns, fields, start, u, prior_pairs=m_prior_pairs)
         if _plausible(estimated, u, kept):
             for name in kept:
                 m[name] = estimated[name]
@@ -235,6 +255,7 @@ def train(
         term_frequencies=term_frequencies(records),
         term_frequency_floor=1 / len(records),
         swap_weight=previous.swap_weight,
+        household_family_share=household_share(records, rng, previous.household_family_share),
         trained={"records": len(records), "u_pairs": u_pairs, "at": trained_at,
                  "sessions": [s.blocked_on for s in sessions]},  # fmt: skip
     )
