@@ -1,6 +1,8 @@
 """Synthetic UK learners with known duplicates, for matching benchmarks.
 
-`python -m bench.generate --count N --seed S --out DIR` writes DIR/learners.csv and DIR/truth.csv.
+`python -m bench.generate --count N --seed S --out DIR` writes DIR/learners.csv, DIR/truth.csv,
+DIR/corruptions.csv (each second record's kinds of corruption) and DIR/relations.csv (twins, siblings and
+namesakes: different people who look alike).
 Records are generated one by one from a seeded `random.Random`, so output is deterministic and memory stays
 bounded (apart from the set of ULNs already issued).
 """
@@ -17,19 +19,27 @@ import sys
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from learner_records.domain import uln as uln_mod
 
 LEARNER_COLUMNS = (
     "record_id", "uln", "given_name", "middle_name", "family_name", "previous_family_name",
-    "date_of_birth", "gender", "postcode", "town",
+    "date_of_birth", "gender", "postcode", "town", "address_line_1",
 )
 TRUTH_COLUMNS = ("record_id", "person_id")
+CORRUPTION_COLUMNS = ("record_id", "corruption")
+RELATION_COLUMNS = ("record_id_a", "record_id_b", "relation")
 MAX_NAME_LENGTH = 35
+MAX_ADDRESS_LENGTH = 50
+# The register requires a postcode and checks it against the MIAP pattern; a record whose postcode was not
+# captured carries this placeholder of the ZZ99 "no fixed abode / unknown" area that the pattern accepts.
+UNKNOWN_POSTCODE = "ZZ99 9ZZ"
 
 # Learners aged 14-25 on 31 August 2026.
 _DOB_FIRST = dt.date(2000, 9, 1).toordinal()
@@ -41,6 +51,7 @@ _TWIN_RATE = 0.0025  # pairs per new person: ~0.5% of people are twins
 _SIBLING_RATE = 0.03
 _NAMESAKE_RATE = 0.002  # same given, family and DOB as someone else, but a different person
 _SECOND_DUPLICATE = 0.1
+_COMMON_NAME_SHARE = 0.08  # people drawn from a handful of very common names, so namesakes exist
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +67,16 @@ class GeneratedLearner:
     gender: int
     postcode: str
     town: str
+    address_line_1: str = ""
     corruption: str = ""
+    relation: str = ""  # twin, sibling or namesake of the earlier record `related_to`
+    related_to: str = ""
 
     def as_row(self) -> tuple[str, ...]:
         return (
             self.record_id, self.uln, self.given_name, self.middle_name, self.family_name,
             self.previous_family_name, self.date_of_birth.isoformat(), str(self.gender), self.postcode, self.town,
+            self.address_line_1,
         )
 
 
@@ -133,6 +148,23 @@ Ox Rams Roth Sand Stock Sut Tat Wal Wil Win Hol Ald Bil Cran Dal Ed Gold Hamp Ke
 """)
 SURNAME_SUFFIXES = _split("ton ley worth field ford ham wood well by shaw more combe hurst dale don stone bridge wick "
                           "thorpe land cliffe bury low hill gate")
+
+COMMON_MALE_GIVEN = _split("Oliver Jack Harry George Noah Muhammad Thomas James")
+COMMON_FEMALE_GIVEN = _split("Olivia Amelia Isla Ava Emily Sophia Grace Mia")
+COMMON_SURNAMES = _split("Smith Jones Williams Taylor Brown Davies Evans Wilson Khan Patel")
+
+STREET_NAMES = _split("""
+High Station Church Park Victoria Green Manor Mill School Queens Kings New Grange London Alexandra York Albert
+Springfield Windsor George Chapel Main Highfield North South West Hill Oak Elm Beech Ash Willow Meadow Brook Cedar
+Orchard Westfield Mount Richmond Stanley Cambridge Oxford Princes Market Bridge Castle Clarence Marlborough
+Grosvenor Belmont Chester Lime Holly Hawthorn Sycamore Rosemary Lansdowne Kingsway Moorland Fairfield Broad Ashley
+Wellington Nelson Russell Cromwell Gladstone Milton Shakespeare Tennyson Byron Chaucer Beaumont Hamilton Raleigh
+St_John's St_Mary's St_Andrew's Heath Vicarage Rectory Farm Brookside Riverside Woodland Lakeside Hillside Valley
+""")
+STREET_SUFFIXES = _split("""
+Road Street Lane Avenue Close Drive Way Gardens Crescent Place Court Grove Terrace Walk View Rise Mews Square
+Hill Row
+""")
 
 _NICKNAME_TABLE = """
 William:Bill,Will,Billy,Liam Thomas:Tom,Tommy Katherine:Kate,Katie,Kath Elizabeth:Liz,Beth,Lizzie,Eliza
@@ -233,10 +265,22 @@ _TAIL_SHARE = 0.3
 _AREAS = _areas()
 _AREA_CUM = list(accumulate(area[2] for area in _AREAS))
 _AREA_BY_TOWN = {area[1]: area for area in _AREAS}
+_STREETS = _Weighted(STREET_NAMES)
+_STREET_SUFFIXES = _Weighted(STREET_SUFFIXES, offset=2.0)
 
 
 def _given(rng: random.Random, sex: int) -> str:
     return (_MALE if sex == 1 else _FEMALE).draw(rng)
+
+
+def _sex_of(rng: random.Random, gender: int) -> int:
+    return gender if gender in (1, 2) else (1 if rng.random() < 0.5 else 2)
+
+
+def _address_line(rng: random.Random) -> str:
+    number = rng.randrange(1, 40) if rng.random() < 0.7 else rng.randrange(40, 300)
+    line = f"{number} {_STREETS.draw(rng)} {_STREET_SUFFIXES.draw(rng)}"
+    return line[:MAX_ADDRESS_LENGTH]
 
 
 def _surname(rng: random.Random) -> str:
@@ -308,17 +352,27 @@ class _Generator:
     def person(self, *, sex: int = 0, given_name: str = "", **fixed: object) -> GeneratedLearner:
         rng = self.rng
         sex = sex or (1 if rng.random() < 0.5 else 2)
-        given = given_name or _given(rng, sex)
+        common = rng.random() < _COMMON_NAME_SHARE
+        if given_name:
+            given = given_name
+        elif common:
+            given = rng.choice(COMMON_MALE_GIVEN if sex == 1 else COMMON_FEMALE_GIVEN)
+        else:
+            given = _given(rng, sex)
         postcode, town = _address(rng)
         values: dict[str, object] = {
             "record_id": "", "person_id": self.new_person_id(), "uln": "", "given_name": given,
-            "middle_name": _middle(rng, sex, given), "family_name": _surname(rng), "previous_family_name": "",
+            "middle_name": _middle(rng, sex, given),
+            "family_name": rng.choice(COMMON_SURNAMES) if common else _surname(rng), "previous_family_name": "",
             "date_of_birth": _dob(rng), "gender": _gender_code(rng, sex), "postcode": postcode, "town": town,
+            "address_line_1": _address_line(rng),
         }
         values.update(fixed)
         return GeneratedLearner(**values)  # type: ignore[arg-type]
 
     def new_people(self) -> list[GeneratedLearner]:
+        """One new person, or a pair of twins; a twin, sibling or namesake names its relation to an earlier record
+        (a twin's `related_to` is filled in when the first twin has its record id)."""
         rng = self.rng
         roll = rng.random()
         if self.recent and roll < _TWIN_RATE:
@@ -329,7 +383,7 @@ class _Generator:
                 given = _given(rng, sex)
             twin = self.person(
                 sex=sex, given_name=given, family_name=first.family_name, date_of_birth=first.date_of_birth,
-                postcode=first.postcode, town=first.town,
+                postcode=first.postcode, town=first.town, address_line_1=first.address_line_1, relation="twin",
             )
             return [first, twin]
         if self.recent and roll < _TWIN_RATE + _SIBLING_RATE:
@@ -337,16 +391,19 @@ class _Generator:
             dob = _dob(rng)
             while abs(dob.toordinal() - other.date_of_birth.toordinal()) < 300:
                 dob = _dob(rng)
-            sibling = self.person(family_name=other.family_name, date_of_birth=dob, postcode=other.postcode,
-                                  town=other.town)
+            household: dict[str, Any] = {
+                "family_name": other.family_name, "postcode": other.postcode, "town": other.town,
+                "address_line_1": other.address_line_1, "relation": "sibling", "related_to": other.record_id,
+            }
+            sibling = self.person(date_of_birth=dob, **household)
             if same_given(sibling.given_name, other.given_name):
-                return [self.person(family_name=other.family_name, postcode=other.postcode, town=other.town)]
+                return [self.person(**household)]
             return [sibling]
         if self.recent and roll < _TWIN_RATE + _SIBLING_RATE + _NAMESAKE_RATE:
             other = self.recent[rng.randrange(len(self.recent))]
             sex = other.gender if other.gender in (1, 2) else 1
             return [self.person(sex=sex, given_name=other.given_name, family_name=other.family_name,
-                                date_of_birth=other.date_of_birth)]
+                                date_of_birth=other.date_of_birth, relation="namesake", related_to=other.record_id)]
         return [self.person()]
 
     def schedule_duplicates(self, original: GeneratedLearner, position: int) -> None:
@@ -370,6 +427,8 @@ class _Generator:
             if not self.queued:
                 self.queued.extend(self.new_people())
             learner = dataclasses.replace(self.queued.popleft(), record_id=record_id, uln=self.new_uln())
+            if learner.relation and not learner.related_to:  # the second twin: the first was the record before
+                learner = dataclasses.replace(learner, related_to=self.recent[-1].record_id)
             self.recent.append(learner)
             self.schedule_duplicates(learner, position)
             yield learner
@@ -382,39 +441,55 @@ def generate_learners(count: int, seed: int, duplicate_rate: float = 0.05) -> It
 
 # --- corruptions -----------------------------------------------------------------------------------------
 
+# Roughly FEBRL's mix: most second records differ by a slip of the keyboard, a nickname, a move or a lost field;
+# fewer by a wholly different value (a date of birth or given name keyed from another record).
 _KIND_WEIGHTS = {
     "typo_given": 13, "typo_family": 13, "nickname": 12, "swap_names": 5, "surname_change": 8,
     "hyphen_surname": 5, "dob_day_month": 7, "moved": 15, "no_middle": 8, "case_accent": 14,
+    "dob_replaced": 3, "dob_digit": 6, "given_replaced": 2, "typo2_given": 4, "typo2_family": 4, "swap_typo": 2,
+    "dob_and_postcode": 3, "address_move": 6, "missing_postcode": 2, "missing_town": 3, "initial_given": 3,
+    "middle_as_given": 3,
 }
-_KINDS = list(_KIND_WEIGHTS)
+KINDS = tuple(_KIND_WEIGHTS)
+_KIND_CUM = list(accumulate(_KIND_WEIGHTS.values()))
+_RECORD_FIELDS = ("record_id", "uln", "corruption", "relation", "related_to")
 
 
 def corrupt(rng: random.Random, original: GeneratedLearner, *, record_id: str, uln: str) -> GeneratedLearner:
-    """A second record of the same person with one or two realistic differences."""
-    wanted = 1 if rng.random() < 0.7 else 2
+    """A second record of the same person with one, two (20%) or three (10%) realistic differences."""
+    roll = rng.random()
+    wanted = 1 if roll < 0.7 else 2 if roll < 0.9 else 3
     fields = dataclasses.asdict(original)
     applied: list[str] = []
     for _ in range(20):
         if len(applied) == wanted:
             break
-        kind = rng.choices(_KINDS, weights=[_KIND_WEIGHTS[k] for k in _KINDS])[0]
+        kind = rng.choices(KINDS, cum_weights=_KIND_CUM)[0]
         if kind not in applied and _apply(rng, kind, fields):
             applied.append(kind)
     if not applied:
         fields["postcode"], fields["town"] = _address(rng)
         applied.append("moved")
-    fields.update(record_id=record_id, uln=uln, corruption=",".join(applied))
+    fields.update(record_id=record_id, uln=uln, corruption=",".join(applied), relation="", related_to="")
     return GeneratedLearner(**fields)
 
 
 def _apply(rng: random.Random, kind: str, f: dict[str, object]) -> bool:  # noqa: C901 - one branch per kind
     given, family = str(f["given_name"]), str(f["family_name"])
-    if kind in ("typo_given", "typo_family"):
-        key = "given_name" if kind == "typo_given" else "family_name"
+    if kind in ("typo_given", "typo_family", "typo2_given", "typo2_family"):
+        key = "given_name" if kind.endswith("given") else "family_name"
         changed = typo(rng, str(f[key]))
-        if changed is None:
+        if changed is not None and kind.startswith("typo2"):
+            changed = typo(rng, changed)
+        if changed is None or changed == f[key]:
             return False
         f[key] = changed
+    elif kind in _DATE_KINDS:
+        return _DATE_KINDS[kind](rng, f)
+    elif kind in _PLACE_KINDS:
+        return _PLACE_KINDS[kind](rng, f)
+    elif kind in _NAME_KINDS:
+        return _NAME_KINDS[kind](rng, f)
     elif kind == "nickname":
         options = nicknames(given)
         if not options:
@@ -448,10 +523,7 @@ def _apply(rng: random.Random, kind: str, f: dict[str, object]) -> bool:  # noqa
         f["date_of_birth"] = dob.replace(month=dob.day, day=dob.month)
     elif kind == "moved":
         area = _area_of(str(f["town"])) if rng.random() < 0.5 else None
-        postcode, town = _address(rng, area)
-        if postcode == f["postcode"]:
-            return False
-        f["postcode"], f["town"] = postcode, town
+        return _move(rng, f, area)
     elif kind == "no_middle":
         if not f["middle_name"]:
             return False
@@ -463,6 +535,120 @@ def _apply(rng: random.Random, kind: str, f: dict[str, object]) -> bool:  # noqa
             return False
         f[key] = changed
     return True
+
+
+def _move(rng: random.Random, f: dict[str, object], area: tuple[tuple[str, ...], str, float] | None) -> bool:
+    postcode, town = _address(rng, area)
+    if postcode == f["postcode"]:
+        return False
+    f["postcode"], f["town"], f["address_line_1"] = postcode, town, _address_line(rng)
+    return True
+
+
+def _dob_replaced(rng: random.Random, f: dict[str, object]) -> bool:
+    dob = _dob(rng)
+    if dob == f["date_of_birth"]:
+        return False
+    f["date_of_birth"] = dob
+    return True
+
+
+def _dob_digit(rng: random.Random, f: dict[str, object]) -> bool:
+    """One digit of the date keyed wrong, or two neighbouring digits the wrong way round."""
+    dob = f["date_of_birth"]
+    assert isinstance(dob, dt.date)
+    digits = list(dob.strftime("%Y%m%d"))
+    for _ in range(10):
+        changed = digits.copy()
+        i = rng.randrange(2, 8)  # the century is never mistyped
+        if rng.random() < 0.5 and i < 7 and changed[i] != changed[i + 1]:
+            changed[i], changed[i + 1] = changed[i + 1], changed[i]
+        else:
+            changed[i] = rng.choice([d for d in "0123456789" if d != digits[i]])
+        text = "".join(changed)
+        try:
+            new = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            continue
+        if new != dob:
+            f["date_of_birth"] = new
+            return True
+    return False
+
+
+def _dob_and_postcode(rng: random.Random, f: dict[str, object]) -> bool:
+    changed = _dob_digit(rng, f) if rng.random() < 0.5 else _dob_replaced(rng, f)
+    return changed and _move(rng, f, None)
+
+
+def _address_move(rng: random.Random, f: dict[str, object]) -> bool:
+    """A move within the same town: a new address line and postcode."""
+    return _move(rng, f, _area_of(str(f["town"])))
+
+
+def _missing_postcode(rng: random.Random, f: dict[str, object]) -> bool:
+    if f["postcode"] == UNKNOWN_POSTCODE:
+        return False
+    f["postcode"] = UNKNOWN_POSTCODE
+    return True
+
+
+def _missing_town(rng: random.Random, f: dict[str, object]) -> bool:
+    if not f["town"]:
+        return False
+    f["town"] = ""
+    return True
+
+
+def _given_replaced(rng: random.Random, f: dict[str, object]) -> bool:
+    given = str(f["given_name"])
+    new = _given(rng, _sex_of(rng, int(str(f["gender"]))))
+    if same_given(new, given) or new == f["middle_name"]:
+        return False
+    f["given_name"] = new
+    return True
+
+
+def _swap_typo(rng: random.Random, f: dict[str, object]) -> bool:
+    given, family = str(f["given_name"]), str(f["family_name"])
+    if given == family:
+        return False
+    f["given_name"], f["family_name"] = family, given
+    key = "given_name" if rng.random() < 0.5 else "family_name"
+    changed = typo(rng, str(f[key]))
+    if changed is None:
+        f["given_name"], f["family_name"] = given, family
+        return False
+    f[key] = changed
+    return True
+
+
+def _initial_given(rng: random.Random, f: dict[str, object]) -> bool:
+    given = str(f["given_name"])
+    if len(given) < 2:
+        return False
+    f["given_name"] = given[0].upper()
+    return True
+
+
+def _middle_as_given(rng: random.Random, f: dict[str, object]) -> bool:
+    if not f["middle_name"]:
+        return False
+    f["given_name"], f["middle_name"] = f["middle_name"], ""
+    return True
+
+
+Change = Callable[[random.Random, dict[str, object]], bool]
+_DATE_KINDS: dict[str, Change] = {
+    "dob_replaced": _dob_replaced, "dob_digit": _dob_digit, "dob_and_postcode": _dob_and_postcode,
+}
+_PLACE_KINDS: dict[str, Change] = {
+    "address_move": _address_move, "missing_postcode": _missing_postcode, "missing_town": _missing_town,
+}
+_NAME_KINDS: dict[str, Change] = {
+    "given_replaced": _given_replaced, "swap_typo": _swap_typo, "initial_given": _initial_given,
+    "middle_as_given": _middle_as_given,
+}
 
 
 _NEIGHBOURS = {
@@ -539,20 +725,29 @@ def restyle(rng: random.Random, name: str) -> str:
 
 
 def write(count: int, seed: int, out: Path, duplicate_rate: float = 0.05) -> int:
-    """Write learners.csv and truth.csv under `out`; return the number of duplicate records."""
+    """Write learners.csv, truth.csv, corruptions.csv and relations.csv under `out`; return the number of
+    duplicate records."""
+    return write_learners(generate_learners(count, seed, duplicate_rate), out)
+
+
+def write_learners(generated: Iterable[GeneratedLearner], out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     duplicates = 0
-    with (
-        (out / "learners.csv").open("w", newline="", encoding="utf-8") as learners_file,
-        (out / "truth.csv").open("w", newline="", encoding="utf-8") as truth_file,
-    ):
-        learners = csv.writer(learners_file)
-        truth = csv.writer(truth_file)
-        learners.writerow(LEARNER_COLUMNS)
-        truth.writerow(TRUTH_COLUMNS)
-        for learner in generate_learners(count, seed, duplicate_rate):
+    names = ("learners", "truth", "corruptions", "relations")
+    headers = (LEARNER_COLUMNS, TRUTH_COLUMNS, CORRUPTION_COLUMNS, RELATION_COLUMNS)
+    with ExitStack() as stack:
+        handles = [stack.enter_context((out / f"{name}.csv").open("w", newline="", encoding="utf-8"))
+                   for name in names]  # fmt: skip
+        learners, truth, corruptions, relations = (csv.writer(handle) for handle in handles)
+        for writer, header in zip((learners, truth, corruptions, relations), headers, strict=True):
+            writer.writerow(header)
+        for learner in generated:
             learners.writerow(learner.as_row())
             truth.writerow((learner.record_id, learner.person_id))
+            for kind in filter(None, learner.corruption.split(",")):
+                corruptions.writerow((learner.record_id, kind))
+            if learner.relation:
+                relations.writerow((learner.related_to, learner.record_id, learner.relation))
             duplicates += bool(learner.corruption)
     return duplicates
 

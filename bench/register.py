@@ -97,6 +97,7 @@ def to_learner(g: GeneratedLearner) -> Learner:
         given_name=g.given_name, family_name=g.family_name, date_of_birth=g.date_of_birth, gender=Gender(g.gender),
         postcode=g.postcode, ability_to_share=AbilityToShare.SHARE, middle_other_name=g.middle_name or None,
         previous_family_name=g.previous_family_name or None, town=g.town or None,
+        address_line_1=g.address_line_1 or None,
     )  # fmt: skip
     return Learner(uln=g.uln, details=details, created_at=NOW, updated_at=NOW)
 

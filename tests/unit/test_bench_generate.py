@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import random
 import unicodedata
@@ -10,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from bench.generate import (
+    COMMON_SURNAMES,
+    FEMALE_GIVEN,
+    KINDS,
     LEARNER_COLUMNS,
+    UNKNOWN_POSTCODE,
     GeneratedLearner,
     corrupt,
     generate_learners,
@@ -21,6 +26,7 @@ from bench.generate import (
 )
 from bench.scoring import score_pairs, true_pairs
 from learner_records.domain import uln
+from learner_records.domain.learner import parse_postcode
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +69,10 @@ def test_duplicates_follow_their_original_and_differ_from_it(learners: list[Gene
             assert learner.corruption == ""
             continue
         assert learner.corruption, "a second record of a person is always a corrupted copy"
-        assert 1 <= len(learner.corruption.split(",")) <= 2
+        assert 1 <= len(learner.corruption.split(",")) <= 3
         assert learner.uln != original.uln
-        mine = (learner.given_name, learner.middle_name, learner.family_name, learner.date_of_birth, learner.postcode)
-        theirs = (original.given_name, original.middle_name, original.family_name, original.date_of_birth,
-                  original.postcode)
-        assert mine != theirs
+        assert dataclasses.replace(learner, record_id="", uln="", corruption="") != dataclasses.replace(
+            original, record_id="", uln="", corruption="")
 
 
 def test_twins_are_different_people(learners: list[GeneratedLearner]) -> None:
@@ -88,6 +92,9 @@ def test_fields_look_like_uk_learners(learners: list[GeneratedLearner]) -> None:
     assert all(1 <= len(learner.given_name) <= 35 and 1 <= len(learner.family_name) <= 35 for learner in learners)
     outward, inward = zip(*(learner.postcode.split(" ") for learner in learners), strict=True)
     assert all(len(code) == 3 and code[0].isdigit() and code[1:].isalpha() for code in inward)
+    assert all(parse_postcode(learner.postcode) == learner.postcode for learner in learners)
+    assert all(1 <= len(learner.address_line_1) <= 50 for learner in learners)
+    assert all(learner.address_line_1.split()[0].isdigit() for learner in learners)
     assert all(2 <= len(code) <= 4 and code[0].isalpha() for code in outward)
     families = Counter(learner.family_name for learner in learners)
     assert families.most_common(1)[0][1] > 30, "common surnames should be common"
@@ -151,3 +158,115 @@ def test_score_pairs_on_a_hand_made_example() -> None:
     assert score.f1 == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
     nothing = score_pairs([], {"a": "p1", "b": "p2"})
     assert (nothing.precision, nothing.recall) == (1.0, 1.0)
+
+
+_ORIGINAL = GeneratedLearner(
+    record_id="R1", person_id="P1", uln="1026893096", given_name="Katherine", middle_name="Rose",
+    family_name="Pritchard", previous_family_name="", date_of_birth=dt.date(2008, 3, 5), gender=2,
+    postcode="CV4 9EE", town="Coventry", address_line_1="12 Station Road",
+)
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance ignoring case (adjacent transpositions count one)."""
+    a, b = a.lower(), b.lower()
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def _single_kind_copies(kind: str, count: int = 60) -> list[GeneratedLearner]:
+    rng = random.Random(kind)
+    copies = [corrupt(rng, _ORIGINAL, record_id=f"R{n + 2}", uln="1000000063") for n in range(3000)]
+    chosen = [copy for copy in copies if copy.corruption == kind][:count]
+    assert chosen, f"{kind} never produced alone"
+    return chosen
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_does_what_it_says(kind: str) -> None:  # noqa: C901 - one check per kind
+    o = _ORIGINAL
+    for c in _single_kind_copies(kind):
+        assert (c.relation, c.related_to) == ("", "")
+        dob_digits = sum(x != y for x, y in zip(o.date_of_birth.isoformat(), c.date_of_birth.isoformat(), strict=True))
+        if kind == "dob_replaced":
+            assert c.date_of_birth != o.date_of_birth and c.given_name == o.given_name
+        elif kind == "dob_digit":
+            assert 1 <= dob_digits <= 2 and c.postcode == o.postcode
+        elif kind == "dob_and_postcode":
+            assert c.date_of_birth != o.date_of_birth and c.postcode != o.postcode
+        elif kind == "given_replaced":
+            assert c.given_name != o.given_name and c.given_name not in ("Kate", "Katie", "Kath")
+            assert c.given_name in FEMALE_GIVEN
+        elif kind in ("typo2_given", "typo2_family", "typo_given", "typo_family"):
+            key = "given_name" if "given" in kind else "family_name"
+            assert 1 <= _edits(getattr(c, key), getattr(o, key)) <= (2 if kind.startswith("typo2") else 1)
+        elif kind == "swap_typo":
+            assert _edits(c.given_name, o.family_name) + _edits(c.family_name, o.given_name) == 1
+        elif kind == "address_move":
+            assert c.town == o.town and c.postcode != o.postcode and c.postcode.startswith("CV")
+            assert c.address_line_1 != o.address_line_1
+        elif kind == "moved":
+            assert c.postcode != o.postcode and c.address_line_1 != o.address_line_1
+        elif kind == "missing_postcode":
+            assert c.postcode == UNKNOWN_POSTCODE and parse_postcode(c.postcode) == c.postcode
+        elif kind == "missing_town":
+            assert c.town == "" and c.postcode == o.postcode
+        elif kind == "initial_given":
+            assert c.given_name == "K"
+        elif kind == "middle_as_given":
+            assert (c.given_name, c.middle_name) == ("Rose", "")
+        if kind not in ("dob_replaced", "dob_digit", "dob_and_postcode", "dob_day_month"):
+            assert c.date_of_birth == o.date_of_birth
+
+
+def test_some_records_get_three_corruptions(learners: list[GeneratedLearner]) -> None:
+    counts = Counter(len(g.corruption.split(",")) for g in learners if g.corruption)
+    assert counts[1] > counts[2] > counts[3] > 0
+
+
+def test_twins_share_the_household_and_relations_list_them(tmp_path: Path) -> None:
+    generated = list(generate_learners(20_000, seed=11))
+    by_record = {g.record_id: g for g in generated}
+    relations = Counter(g.relation for g in generated if g.relation)
+    assert set(relations) == {"twin", "sibling", "namesake"}
+    for g in generated:
+        if not g.relation:
+            continue
+        other = by_record[g.related_to]
+        assert other.person_id != g.person_id and not other.corruption
+        if g.relation in ("twin", "sibling"):
+            assert (g.family_name, g.postcode, g.town, g.address_line_1) == (
+                other.family_name, other.postcode, other.town, other.address_line_1)
+        if g.relation == "twin":
+            assert g.date_of_birth == other.date_of_birth and g.given_name != other.given_name
+        if g.relation == "namesake":
+            assert (g.given_name, g.family_name, g.date_of_birth) == (
+                other.given_name, other.family_name, other.date_of_birth)
+    write(20_000, seed=11, out=tmp_path)
+    with (tmp_path / "relations.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert Counter(row["relation"] for row in rows) == relations
+    assert {(row["record_id_a"], row["record_id_b"]) for row in rows} == {
+        (g.related_to, g.record_id) for g in generated if g.relation}
+    with (tmp_path / "corruptions.csv").open(encoding="utf-8", newline="") as handle:
+        kinds = [(row["record_id"], row["corruption"]) for row in csv.DictReader(handle)]
+    assert kinds == [(g.record_id, k) for g in generated if g.corruption for k in g.corruption.split(",")]
+
+
+def test_common_names_make_namesakes(learners: list[GeneratedLearner]) -> None:
+    common = [g for g in learners if not g.corruption and g.family_name in COMMON_SURNAMES]
+    assert len(common) > 0.08 * len(learners)
+    pairs = Counter((g.given_name, g.family_name) for g in common)
+    assert pairs.most_common(1)[0][1] >= 5
+
+
+def test_files_are_the_same_for_a_seed(tmp_path: Path) -> None:
+    write(1_000, seed=4, out=tmp_path / "a")
+    write(1_000, seed=4, out=tmp_path / "b")
+    for name in ("learners", "truth", "corruptions", "relations"):
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
