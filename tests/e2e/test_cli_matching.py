@@ -45,7 +45,7 @@ def test_training_writes_a_model_the_service_then_uses(
     out = tmp_path / "model.json"
     code, output = run(cli, "matching", "train", "--out", str(out), "--seed", "3")
     assert code == 0, output
-    assert "62 learners" in output and "m by EM over" in output and "before -> after" in output
+    assert "62 learners" in output and "m kept from default-1" in output and "before -> after" in output
     assert f"written to {out}" in output.replace("\n", "")
     written = json.loads(out.read_text())
     assert written["trained"]["records"] == 62 and written["version"].endswith("-62")

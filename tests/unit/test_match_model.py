@@ -135,7 +135,7 @@ def test_u_is_how_often_two_random_learners_agree_at_each_level() -> None:
 
 def test_training_learns_weights_that_separate_duplicates_and_reports_what_changed() -> None:
     records, truth = _register(random.Random(7), 3000)
-    report = train(records, MODEL, random.Random(1), version="test", u_pairs=60_000, em_pairs=60_000)
+    report = train(records, MODEL, random.Random(1), version="test", u_pairs=60_000, em_pairs=60_000, learn_m=True)
     model = report.model
     assert model.version == "test" and report.records == len(records)
     assert all(session.iterations > 0 for session in report.sessions)
@@ -148,6 +148,15 @@ def test_training_learns_weights_that_separate_duplicates_and_reports_what_chang
     trained = Matcher(model)
     by_uln = {record.uln: record for record in records}
     assert sum(trained.is_duplicate(by_uln[a], by_uln[b]) for a, b in truth) / len(truth) >= 0.95
+
+
+def test_training_keeps_m_unless_asked_to_learn_it() -> None:
+    records, _ = _register(random.Random(7), 500)
+    report = train(records, MODEL, random.Random(1), version="kept", u_pairs=5_000)
+    assert report.sessions == ()
+    assert all(report.model.levels[name][level].m == MODEL.levels[name][level].m
+               for name, kinds in lv.LEVELS.items() for level in kinds)  # fmt: skip
+    assert report.model.levels["town"][lv.EXACT].u != MODEL.levels["town"][lv.EXACT].u
 
 
 def test_training_needs_at_least_two_learners() -> None:

@@ -18,7 +18,7 @@ class MatchTrainingService:
 
     def train(
         self, actor: Actor, *, seed: int = 1, sample: int | None = None, u_pairs: int = 300_000,
-        em_pairs: int = 300_000,
+        em_pairs: int = 300_000, learn_m: bool = False,
     ) -> TrainingReport:  # fmt: skip
         """A model estimated from every unlinked learner (or a random `sample` of them), starting from the current
         one. Register administrators only. The records are read to count and compare, never shown, so nothing is
@@ -32,4 +32,4 @@ class MatchTrainingService:
         now = self._clock.now()
         version = f"{now:%Y%m%dT%H%M%S}-{len(records)}"
         return train(records, self.current, rng, version=version, u_pairs=u_pairs, em_pairs=em_pairs,
-                     trained_at=now.isoformat())  # fmt: skip
+                     trained_at=now.isoformat(), learn_m=learn_m)  # fmt: skip

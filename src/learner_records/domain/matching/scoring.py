@@ -112,7 +112,7 @@ class _Levels(NamedTuple):
         """The twins-and-siblings pattern (module docs)."""
         return (
             not self.swapped
-            and self.given in lv.WEAK_NAME_LEVELS
+            and self.given in _TWIN_GIVEN_LEVELS
             and self.family not in lv.WEAK_NAME_LEVELS
             and self.family != lv.MISSING
             and self.dob in (lv.EXACT, lv.SWAPPED, lv.TRANSPOSED, lv.ONE_DIGIT)
@@ -124,6 +124,9 @@ class _Levels(NamedTuple):
         """Both records at one address: a family name shared there says little (households share one)."""
         return self.address == lv.EXACT or self.postcode in (lv.EXACT, lv.ONE_CHARACTER, lv.SECTOR)
 
+
+# Given names of twins: different, or only somewhat alike (Ella and Emma). An initial fits the learner's own name.
+_TWIN_GIVEN_LEVELS = frozenset({lv.DIFFERENT, lv.JARO_WINKLER_80})
 
 # Town is implied by a postcode that agrees down to its district: counted again it would be the same evidence twice.
 _TOWN_IMPLIED = frozenset({lv.EXACT, lv.ONE_CHARACTER, lv.SECTOR, lv.DISTRICT})
@@ -158,7 +161,8 @@ class Scorer:
     """Compares two people's details field by field with one match model: first each field's level, then the
     weights (all the duplicate scan needs for most pairs), then, for an answer shown, the evidence and reasons.
 
-    Two dependencies between fields are allowed for: a town counts only where the postcodes do not already say it
+    Three dependencies between fields are allowed for: agreeing address line and postcode count as the stronger
+    of the two, not both (one house has one postcode); a town counts only where the postcodes do not already say it
     (they differ beyond their district, and a different town beside a postcode of another area adds nothing), and
     where the given names differ, a family name agreeing at one address
     weighs as the share of two people at one address who share a family name, not as the name's frequency in the
@@ -226,11 +230,14 @@ class Scorer:
         town = w("town", levels.town, levels.places[1])
         if levels.postcode in _TOWN_IMPLIED or levels.postcode == lv.DIFFERENT and levels.town == lv.DIFFERENT:
             town = 0.0
+        postcode = 0.0 if levels.postcode is None else w("postcode", levels.postcode)
+        address = w("address_line", levels.address, levels.places[0])
+        if address > 0 and postcode > 0:
+            address = max(address - postcode, 0.0)  # one house, one postcode: the stronger says it, once
         return _Weights(
             w("given_name", levels.given, levels.frequency_values[0]), family, self._swap if levels.swapped else 0.0,
-            w("date_of_birth", levels.dob), w("gender", levels.gender),
-            0.0 if levels.postcode is None else w("postcode", levels.postcode),
-            w("address_line", levels.address, levels.places[0]), town, w("middle_name", levels.middle),
+            w("date_of_birth", levels.dob), w("gender", levels.gender), postcode, address, town,
+            w("middle_name", levels.middle),
         )  # fmt: skip
 
     def weight(self, levels: _Levels) -> float:

@@ -22,12 +22,15 @@ def train(
     out: Annotated[Path, typer.Option(help="where to write the model file")] = DEFAULT_DATA_DIR / "match-model.json",
     sample: Annotated[int | None, typer.Option(help="learn from a random sample of this many learners")] = None,
     seed: Annotated[int, typer.Option(help="seed of the random sampling")] = 1,
+    learn_m: Annotated[bool, typer.Option(help="also estimate m by EM (see the README before relying on it)")] = False,
 ) -> None:
     """Re-estimate the match model from the register and report what changed."""
     app = services()
-    report = app.match_training.train(operator(), seed=seed, sample=sample)
+    report = app.match_training.train(operator(), seed=seed, sample=sample, learn_m=learn_m)
     save_match_model(report.model, out)
     console.print(f"model {report.model.version}: {report.records:,} learners, {report.u_pairs:,} random pairs for u")
+    if not report.sessions:
+        console.print(f"  m kept from {app.match_training.current.version} (--learn-m estimates it by EM)")
     for session in report.sessions:
         state = f"{session.iterations} iterations" if session.iterations else "dropped (did not separate learners)"
         console.print(f"  m by EM over {session.pairs:,} pairs blocked on {session.blocked_on}: {state},"
