@@ -147,13 +147,13 @@ def bootstrap(
     renderer: PlrRenderer | None = None,
     hasher: PasswordHasher | None = None,
 ) -> Services:
+    register_matcher = matcher(settings)  # a bad match model or threshold is refused before any connection opens
     engine = None
     if uow is None:
         engine = make_engine(settings.database_url)
         sql_uow: UnitOfWorkFactory = SqlUnitOfWorkFactory(engine)
         uow = sql_uow
     clock = clock or SystemClock()
-    register_matcher = matcher(settings)
     register = RegisterService(uow, clock, randbelow, register_matcher)
     renderer = renderer or FpdfPlrRenderer()
     hasher = hasher or Argon2Hasher()

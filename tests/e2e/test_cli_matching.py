@@ -20,6 +20,14 @@ _GIVEN = ["Amelia", "Oliver", "Isla", "Noah", "Freya", "Arthur", "Priya", "Kwame
 _FAMILY = ["Okafor", "Nowak", "Hughes", "Patel", "Murphy", "Wright", "Begum", "Evans"]
 
 
+def _reload_services() -> None:
+    """Make the CLI read its settings again, closing the connections of the services it had."""
+    engine = cli_context.services().engine
+    if engine is not None:
+        engine.dispose()
+    cli_context.services.cache_clear()
+
+
 def _seed_register(count: int) -> tuple[str, str]:
     """`count` learners, one of whom was registered twice with a typo in the family name; their two ULNs."""
     services = cli_context.services()
@@ -53,7 +61,7 @@ def test_training_writes_a_model_the_service_then_uses(
     assert model.term_frequencies["town"]["LEEDS"] == pytest.approx(30 / 62)
 
     monkeypatch.setenv("LEARNER_RECORDS_MATCH_MODEL", str(out))
-    cli_context.services.cache_clear()
+    _reload_services()
     code, output = run(cli, "learners", "duplicates")
     assert code == 0, output
     line = next(line for line in output.splitlines() if first in line)
@@ -66,8 +74,8 @@ def test_a_model_file_that_cannot_be_read_is_refused_naming_the_setting(
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{}")
+    _reload_services()
     monkeypatch.setenv("LEARNER_RECORDS_MATCH_MODEL", str(broken))
-    cli_context.services.cache_clear()
     code, output = run(cli, "learners", "duplicates")
     assert code != 0
     assert "LEARNER_RECORDS_MATCH_MODEL" in output and "not a match model file" in output
