@@ -36,6 +36,23 @@ def test_an_exact_common_name_weighs_less_than_an_exact_rare_one() -> None:
     assert model.weight("family_name", lv.EDIT_1, "SMITH") == MODEL.weight("family_name", lv.EDIT_1)
 
 
+def test_a_name_compared_crosswise_weighs_as_the_more_common_of_a_given_and_a_family_name() -> None:
+    model = replace(MODEL, term_frequencies={"given_name": {"HARRY": 0.02, "WILSON": 0.00001},
+                                             "family_name": {"WILSON": 0.02, "HARRY": 0.00001}})  # fmt: skip
+    held = RegisterRecord("1026893096", "Harry", "Wilson", date(2007, 2, 6), 1, "BH8 7SR")
+    swapped = Demographics("Wilson", "Harry", date(2007, 2, 6), 1, "BH8 7SR")
+    weights = {e.field: e.weight for e in Matcher(model).score(swapped, held).evidence}
+    assert weights["given_name"] == pytest.approx(model.weight("given_name", lv.EXACT, "HARRY"))
+    assert weights["family_name"] == pytest.approx(model.weight("family_name", lv.EXACT, "WILSON"))
+
+
+def test_no_partial_agreement_outweighs_full_agreement_whatever_u_a_sample_gave() -> None:
+    levels = {name: dict(kinds) for name, kinds in MODEL.levels.items()}
+    levels["family_name"][lv.INITIAL] = Level(0.002, 0.0000001)
+    model = replace(MODEL, levels=levels)
+    assert model.weight("family_name", lv.INITIAL) == model.weight("family_name", lv.EXACT)
+
+
 def test_a_model_survives_its_file_form_and_refuses_another() -> None:
     assert MatchModel.from_dict(MODEL.to_dict()) == MODEL
     with pytest.raises(ValueError, match="format"):
@@ -44,6 +61,16 @@ def test_a_model_survives_its_file_form_and_refuses_another() -> None:
     del levels["town"][lv.EXACT]
     with pytest.raises(ValueError, match="town/exact"):
         replace(MODEL, levels=levels)
+
+
+def test_a_find_answer_is_one_learner_among_the_register_s_and_a_pair_is_two_random_records() -> None:
+    small, large = replace(MODEL, register_size=1_000), replace(MODEL, register_size=1_000_000)
+    query = Demographics("Amelia", "Okafor", date(2009, 5, 17), 2, "M14 5TQ")
+    held = RegisterRecord("1026893096", "Amelia", "Okafor", date(2009, 5, 17), 2, "LS6 2QT")
+    assert Matcher(small).score(query, held).score - Matcher(large).score(query, held).score == pytest.approx(
+        math.log2(1_000_000 / 1_000), abs=0.01)  # fmt: skip
+    assert Matcher(small).score_pair(held, held).score == Matcher(large).score_pair(held, held).score
+    assert MatchModel.from_dict(small.to_dict()).register_size == 1_000
 
 
 # no single field vetoes a match ---------------------------------------------------------------------------------
@@ -152,8 +179,8 @@ def test_training_learns_weights_that_separate_duplicates_and_reports_what_chang
 
 def test_training_keeps_m_unless_asked_to_learn_it() -> None:
     records, _ = _register(random.Random(7), 500)
-    report = train(records, MODEL, random.Random(1), version="kept", u_pairs=5_000)
-    assert report.sessions == ()
+    report = train(records, MODEL, random.Random(1), version="kept", u_pairs=5_000, register_size=20_000)
+    assert report.sessions == () and report.model.register_size == 20_000
     assert all(report.model.levels[name][level].m == MODEL.levels[name][level].m
                for name, kinds in lv.LEVELS.items() for level in kinds)  # fmt: skip
     assert report.model.levels["town"][lv.EXACT].u != MODEL.levels["town"][lv.EXACT].u

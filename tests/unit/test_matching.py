@@ -284,6 +284,11 @@ SIMILAR = {
     "a different date of birth": ({"date_of_birth": date(1999, 12, 31)}, {}, (F.DATE_OF_BIRTH,)),
     "a different gender": ({"gender": 2}, {}, (F.GENDER,)),
     "two letters wrong in the given name": ({"given_name": "Wilmiam"}, {}, (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
+    # The ULN names the record, so a typo counts even where a name is too short for matching's spelling levels.
+    "one letter wrong in a three-letter given name": ({"given_name": "Ama"}, {"given_name": "Amy"},
+                                                      (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
+    "two typos in a four-letter family name": ({"family_name": "Jnoe"}, {"family_name": "Jones"},
+                                               (F.FAMILY_VS_GIVEN, F.FAMILY_VS_FAMILY)),
     "a swap with a typo": (
         {"given_name": "Smiht", "family_name": "William"},
         {},
@@ -320,6 +325,8 @@ DIFFERENT: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[FailureFlag, ..
     ),
     "one name different": ({"given_name": "Harry"}, {}, (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
     "an initial for the given name": ({"given_name": "W"}, {}, (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
+    "two typos in a three-letter given name": ({"given_name": "Bnr"}, {"given_name": "Ben"},
+                                               (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
     "alike given names of two genders": (
         {"given_name": "Williama", "gender": 2},
         {},

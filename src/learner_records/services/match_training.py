@@ -26,10 +26,11 @@ class MatchTrainingService:
         actor.require(Operation.DUPLICATE_SCAN)
         with self._uow() as uow:
             records = list(uow.learners.iter_records())
+        register_size = len(records)
         rng = random.Random(seed)
         if sample is not None and len(records) > sample:
             records = rng.sample(records, sample)
         now = self._clock.now()
         version = f"{now:%Y%m%dT%H%M%S}-{len(records)}"
         return train(records, self.current, rng, version=version, u_pairs=u_pairs, em_pairs=em_pairs,
-                     trained_at=now.isoformat(), learn_m=learn_m)  # fmt: skip
+                     trained_at=now.isoformat(), learn_m=learn_m, register_size=register_size)  # fmt: skip

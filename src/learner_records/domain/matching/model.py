@@ -3,9 +3,12 @@ each name and town is.
 
 A level's weight is log2(m / u): m is the share of pairs of one learner's records at that level, u the share of
 pairs of two different learners. Weights of all fields add up, with the prior log-odds (how likely two random
-records are one learner), to a match weight; its probability is 1 / (1 + 2^-weight). At an exact (or normalised)
-name, address or town, u is the share of the register holding that value (its term frequency), so agreeing on
-Smith counts less than agreeing on Okonkwo; a value rarer than the frequencies kept counts as the rarest.
+records are one learner), to a match weight; its probability is 1 / (1 + 2^-weight). A find-by-demographics
+query asks another question, whether this record is the one learner asked for among all the register holds, so
+its prior is one in the register's size (`find_prior`), not the chance that two random records are one learner.
+At an exact (or normalised) name, address or town, u is the share of the register holding that value (its term
+frequency), so agreeing on Smith counts less than agreeing on Okonkwo; a value rarer than the frequencies kept
+counts as the rarest.
 
 `MatchModel.default()` is a model written by hand from the kinds of error a register sees; `learner-records
 matching train` estimates one from the register itself (`training.py`) and writes it as a versioned JSON file
@@ -58,6 +61,7 @@ class MatchModel:
     swap_weight: float = -2.0  # given and family names swapped: a rare error, some evidence against
     # Of two different people at one address (or postcode sector), the share who have one family name.
     household_family_share: float = 0.3
+    register_size: int = 1_000_000  # learners on the register the model was estimated from
     trained: Mapping[str, Any] = field(default_factory=dict)  # what the model was estimated on, and when
     _weights: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
 
@@ -67,20 +71,36 @@ class MatchModel:
         if missing:
             raise ValueError(f"match model {self.version} has no m/u for {', '.join(missing)}")
         weights = {name: {level: p.weight for level, p in kinds.items()} for name, kinds in self.levels.items()}
-        for name in weights:
-            weights[name][lv.MISSING] = 0.0
+        for kinds in weights.values():
+            # A partial agreement is never stronger evidence than full agreement, whatever a sample said about
+            # a level that is rare among strangers (an initial, a shared part of a name).
+            if lv.EXACT in kinds:
+                ceiling = kinds[lv.EXACT]
+                for level in kinds:
+                    if level not in lv.TERM_FREQUENCY_LEVELS:
+                        kinds[level] = min(kinds[level], ceiling)
+            kinds[lv.MISSING] = 0.0
         object.__setattr__(self, "_weights", weights)
 
     @property
     def prior_weight(self) -> float:
         return weight_of(self.prior)
 
-    def weight(self, name: str, level: str, value: str = "") -> float:
-        """The weight of a field at a level; `value` (normalised) adjusts exact agreement for its frequency."""
+    @property
+    def find_prior(self) -> float:
+        """The probability that a register record is the learner a query asks for, before comparing them."""
+        return 1 / max(self.register_size, 1)
+
+    def weight(self, name: str, level: str, value: str = "", *, as_either_name: bool = False) -> float:
+        """The weight of a field at a level; `value` (normalised) adjusts exact agreement for its frequency.
+
+        `as_either_name`: the value was compared crosswise (given and family names swapped), so it is not known
+        which kind of name it is; it weighs as the more common of the two (Wilson is rare as a given name only)."""
         if value and level in lv.TERM_FREQUENCY_LEVELS:
-            frequencies = self.term_frequencies.get(name)
-            if frequencies:
-                share = max(frequencies.get(value, self.term_frequency_floor), self.term_frequency_floor)
+            fields = ("given_name", "family_name") if as_either_name else (name,)
+            shares = [self.term_frequencies[f].get(value, 0.0) for f in fields if self.term_frequencies.get(f)]
+            if shares:
+                share = max(*shares, self.term_frequency_floor)
                 return math.log2(self.levels[name][level].m / share)
         return self._weights[name][level]
 
@@ -96,6 +116,7 @@ class MatchModel:
             "prior": self.prior,
             "swap_weight": self.swap_weight,
             "household_family_share": self.household_family_share,
+            "register_size": self.register_size,
             "trained": dict(self.trained),
             "levels": {name: {level: {"m": p.m, "u": p.u} for level, p in kinds.items()}
                        for name, kinds in self.levels.items()},  # fmt: skip
@@ -117,6 +138,7 @@ class MatchModel:
             term_frequency_floor=float(data.get("term_frequency_floor", 1e-6)),
             swap_weight=float(data.get("swap_weight", -2.0)),
             household_family_share=float(data.get("household_family_share", 0.3)),
+            register_size=int(data.get("register_size", 1_000_000)),
             trained=dict(data.get("trained", {})),
         )
 

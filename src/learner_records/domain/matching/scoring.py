@@ -19,7 +19,7 @@ from typing import NamedTuple, Protocol
 
 from ..names import normalise_name, normalise_postcode
 from . import levels as lv
-from .model import MatchModel, probability
+from .model import MatchModel, probability, weight_of
 from .records import Demographics, DuplicatePair, FieldEvidence, RegisterRecord, ScoredRecord
 
 
@@ -172,6 +172,7 @@ class Scorer:
     def __init__(self, model: MatchModel) -> None:
         self.model = model
         self._prior = model.prior_weight
+        self._find_prior = weight_of(model.find_prior)
         self._swap = model.swap_weight
         self._weight = model.weight
 
@@ -181,7 +182,7 @@ class Scorer:
 
     def _reading(
         self, a: tuple[str, str, str | None], b: tuple[str, str, str | None], frequency_side: str,
-        middles: tuple[str | None, str | None], gender_differs: bool,
+        middles: tuple[str | None, str | None], gender_differs: bool, crosswise: bool = False,
     ) -> tuple[str, str, float, tuple[str, str]]:  # fmt: skip
         """Given and family levels of one reading; a and b are (given, family, previous family) as read."""
         given = lv.compare_given(a[0], b[0], *middles)
@@ -191,7 +192,8 @@ class Scorer:
         # Frequencies come from the side whose value sits in its own field (a crosswise reading swaps one side).
         values = (_frequency_value(a[0] if frequency_side == "a" else b[0], given),
                   _frequency_value(a[1] if frequency_side == "a" else b[1], family))  # fmt: skip
-        weight = self._weight("given_name", given, values[0]) + self._weight("family_name", family, values[1])
+        weight = (self._weight("given_name", given, values[0], as_either_name=crosswise)
+                  + self._weight("family_name", family, values[1], as_either_name=crosswise))  # fmt: skip
         return given, family, weight, values
 
     def levels(self, a: Person, b: Person) -> _Levels:
@@ -205,7 +207,7 @@ class Scorer:
         if given in lv.WEAK_NAME_LEVELS or family in lv.WEAK_NAME_LEVELS:
             # Either side read swapped keeps the comparison symmetric in a and b.
             for x, y, side in (((fa, ga, None), (gb, fb, pb), "b"), ((ga, fa, pa), (fb, gb, None), "a")):
-                g, f, w, v = self._reading(x, y, side, (None, None), differs)
+                g, f, w, v = self._reading(x, y, side, (None, None), differs, crosswise=True)
                 if lv.WEAK_NAME_LEVELS.isdisjoint((g, f)) and w + self._swap > weight + (self._swap if swapped else 0):
                     given, family, weight, values, swapped = g, f, w, v, True
                     names = (x[0], y[0], x[1], y[1])
@@ -224,7 +226,8 @@ class Scorer:
 
     def _weights(self, levels: _Levels) -> _Weights:
         w = self._weight
-        family = w("family_name", levels.family, levels.frequency_values[1])
+        crosswise = levels.swapped
+        family = w("family_name", levels.family, levels.frequency_values[1], as_either_name=crosswise)
         if levels.household and levels.given in lv.WEAK_NAME_LEVELS and levels.family in lv.TERM_FREQUENCY_LEVELS:
             family = self.model.household_weight()
         town = w("town", levels.town, levels.places[1])
@@ -235,7 +238,8 @@ class Scorer:
         if address > 0 and postcode > 0:
             address = max(address - postcode, 0.0)  # one house, one postcode: the stronger says it, once
         return _Weights(
-            w("given_name", levels.given, levels.frequency_values[0]), family, self._swap if levels.swapped else 0.0,
+            w("given_name", levels.given, levels.frequency_values[0], as_either_name=crosswise), family,
+            self._swap if levels.swapped else 0.0,
             w("date_of_birth", levels.dob), w("gender", levels.gender), postcode, address, town,
             w("middle_name", levels.middle),
         )  # fmt: skip
@@ -279,8 +283,9 @@ class Scorer:
         return Comparison(self.weight(levels), self.evidence(levels, a, b), levels.twins, levels.names_alike)
 
     def scored(self, query: Demographics, record: RegisterRecord, exact: bool) -> ScoredRecord:
+        """A register record as an answer to a find query: its weight and probability from the find prior."""
         comparison = self.compare(query, record)
-        total = comparison.weight + self._prior
+        total = comparison.weight + self._find_prior
         return ScoredRecord(record, total, exact, comparison.reasons, probability(total), comparison.evidence)
 
     def pair(self, a: RegisterRecord, b: RegisterRecord) -> tuple[DuplicatePair, bool]:

@@ -256,9 +256,11 @@ def train(
     m_prior_pairs: float = 50.0,
     em_iterations: int = 30,
     learn_m: bool = False,
+    register_size: int | None = None,
 ) -> TrainingReport:
     """A model estimated from `records`; the report says what changed. m is `previous`'s unless `learn_m`: then
-    EM estimates it, starting from `previous`'s m counted as `m_prior_pairs` pairs already seen."""
+    EM estimates it, starting from `previous`'s m counted as `m_prior_pairs` pairs already seen. `register_size`
+    is the register's count when `records` is a sample of it."""
     if len(records) < 2:
         raise ValueError("a match model needs at least two learners to learn from")
     u = estimate_u(records, rng, u_pairs, previous)
@@ -287,6 +289,7 @@ def train(
         term_frequency_floor=1 / len(records),
         swap_weight=previous.swap_weight,
         household_family_share=household_share(records, rng, previous.household_family_share),
+        register_size=register_size or len(records),
         trained={"records": len(records), "u_pairs": u_pairs, "at": trained_at,
                  "sessions": [s.blocked_on for s in sessions]},  # fmt: skip
     )

@@ -8,11 +8,15 @@
   one); VRF5 family name vs family name and, only when VRF5 fails, VRF4 vs given name and VRF6 vs previous family
   name (when there is one); VRF7 a supplied date of birth differs; VRF8 a supplied gender differs.
 - The answer is then WSVRC003 (WSVRC004 when linked), "similar", when both names are alike, directly or
-  crosswise (swapped), at a level above the weak ones (a Jaro-Winkler similarity under 0.92, an initial alone, or
-  different) and the match probability of the supplied fields reaches `MatchThresholds.verify_similar`; else
+  crosswise (swapped), and the match probability of the supplied fields reaches `MatchThresholds.verify_similar`; else
   WSVRC005. The ULN itself is the evidence that the record is the learner's, so the probability is taken from even
   odds, not from the prior of two random records: names alike, a date of birth wrong by a digit or even wholly
   different, or a gender recorded differently stay similar when the rest agrees, and each is flagged.
+
+A name is alike at any level above the weak ones (matching's levels), and, because the ULN already names the
+record, also within one typo of the register's, or two when the shorter has four letters or more. A wholly
+different name (a twin's, a changed family name), an initial alone, or a given name alike but of a recorded
+gender other than the register's (Olivia for Oliver) is not.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from ..codes import FailureFlag, VerificationCode
 from ..names import normalise_name
+from . import levels as lv
 
 if TYPE_CHECKING:
     from .records import FieldEvidence, RegisterRecord
@@ -83,6 +90,36 @@ def failure_flags(query: VerificationQuery, record: RegisterRecord) -> list[Fail
     return sorted(flags, key=lambda flag: int(flag.value[3:]))
 
 
+def _typos_apart(a: str, b: str) -> bool:
+    ja, jb = normalise_name(a).replace(" ", ""), normalise_name(b).replace(" ", "")
+    if not ja or not jb:
+        return False
+    edits = OSA.distance(ja, jb, score_cutoff=3)
+    return edits <= 1 or edits == 2 and min(len(ja), len(jb)) >= 4
+
+
+def _given_close(supplied: str, held: str) -> bool:
+    return lv.compare_given(supplied, held) not in lv.WEAK_NAME_LEVELS or _typos_apart(supplied, held)
+
+
+def _family_close(supplied: str, held: str, previous: str | None) -> bool:
+    level = lv.compare_family(supplied, None, held, previous)
+    return level not in lv.WEAK_NAME_LEVELS or _typos_apart(supplied, held)
+
+
+def _names_close(query: VerificationQuery, record: RegisterRecord) -> bool:
+    """Both supplied names alike the record's (module docs), directly or given and family swapped."""
+    if lv.compare_genders(query.gender, record.gender) == lv.DIFFERENT:
+        return False  # alike names of two genders are two people; exact names were already found alike
+    previous = record.previous_family_name or None
+    direct = _given_close(query.given_name, record.given_name) and _family_close(
+        query.family_name, record.family_name, previous
+    )
+    return direct or (
+        _given_close(query.given_name, record.family_name) and _family_close(query.family_name, record.given_name, None)
+    )
+
+
 def verify_with(
     scorer: Scorer, similar_weight: float, query: VerificationQuery, record: RegisterRecord | None, linked: bool
 ) -> VerificationResult:
@@ -92,7 +129,7 @@ def verify_with(
     if not flags:
         return _MATCHED[linked]
     comparison = scorer.compare(query, record)
-    similar = comparison.names_alike and comparison.weight >= similar_weight
+    similar = (comparison.names_alike or _names_close(query, record)) and comparison.weight >= similar_weight
     if not similar:
         code = VerificationCode.NO_MATCH
     else:
