@@ -9,12 +9,14 @@ the same kinds as the duplicate scan's second records) or none, and asks the reg
   person, and how long does a find take (p50, p95);
 - verify: the ULN with the corrupted names, date of birth and gender, and the outcome code by corruption;
 
-then asks find for people who are not registered (no answer should be exact).
+then asks find for people who are not registered (no answer should be exact). `--splink` asks splink the same
+find queries (`bench.peers.splink_find`) against the learners.csv beside the database.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import time
 from collections import Counter, defaultdict
@@ -28,6 +30,7 @@ from learner_records.domain.codes import ResponseCode, VerificationCode
 from learner_records.domain.matching import Demographics, VerificationQuery
 
 from .generate import GeneratedLearner, corrupt, generate_learners
+from .peers import splink_find
 from .register import ACTOR, identity, percentile
 
 
@@ -91,6 +94,31 @@ def run(services: Services, loaded: Sequence[GeneratedLearner], count: int, seed
     return result
 
 
+def run_splink_find(learners_csv: Path, loaded: Sequence[GeneratedLearner], count: int, seed: int,
+                    possible: float) -> QueryRun:  # fmt: skip
+    """splink's answers to the same find queries as `run` asks (verify and strangers are the register's only)."""
+    queries = draw_queries(loaded, count, seed)
+    queries_csv = learners_csv.with_name("find-queries.csv")
+    with queries_csv.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("record_id", "given_name", "family_name", "date_of_birth", "gender", "postcode", "town",
+                         "address_line_1"))  # fmt: skip
+        for n, (_, _, asked) in enumerate(queries):
+            writer.writerow((f"q{n}", asked.given_name, asked.family_name, asked.date_of_birth.isoformat(),
+                             asked.gender, asked.postcode, "", ""))  # fmt: skip
+    started = time.perf_counter()
+    answers = splink_find(learners_csv, queries_csv, possible)
+    seconds = time.perf_counter() - started
+    person_of = {g.record_id: g.person_id for g in loaded}
+    result = QueryRun(latencies_ms=[seconds * 1000 / len(queries)])
+    for n, (kind, g, _) in enumerate(queries):
+        shown = answers.get(f"q{n}", [])[:10]
+        result.asked[kind] += 1
+        result.found[kind] += g.person_id in {person_of.get(record) for record in shown}
+        result.codes["answered" if shown else "none"] += 1
+    return result
+
+
 def report(name: str, result: QueryRun) -> None:
     asked = sum(result.asked.values())
     print(f"{name}: find truth-in-answers {result.truth_in_answers:.4f} of {asked:,}, wrong exact "
@@ -115,14 +143,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, required=True, help="learners generated for it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=5_000)
+    parser.add_argument("--splink", action="store_true", help="ask splink the same find queries")
     parser.add_argument("models", nargs="+", type=Path)
     args = parser.parse_args(argv)
+    loaded: list[GeneratedLearner] = []
     for model in args.models:
         services = bootstrap(Settings(database_url=f"sqlite:///{args.database}", match_model=str(model)))
         with services.uow() as uow:
             stored = {record.uln for record in uow.learners.iter_records()}
         loaded = [g for g in generate_learners(args.learners, args.seed) if g.uln in stored]
         report(model.name, run(services, loaded, args.queries, args.seed + 1))
+    if args.splink:
+        possible = Settings().possible_match_probability
+        found = run_splink_find(args.database.parent / "learners.csv", loaded, args.queries, args.seed + 1, possible)
+        print(f"splink find (top 10 at probability {possible} with the find prior): truth-in-answers "
+              f"{found.truth_in_answers:.4f}, {found.latencies_ms[0]:.2f} ms a query in one batch")  # fmt: skip
+        missed = Counter({kind: found.asked[kind] - found.found[kind] for kind in found.asked})
+        print("  missed by corruption: " + ", ".join(f"{k} {n}/{found.asked[k]}" for k, n in missed.most_common(10)
+                                                    if n))  # fmt: skip
     return 0
 
 

@@ -411,12 +411,13 @@ def duplicate_scan(services: Services, loaded: Sequence[GeneratedLearner]) -> Sc
                    missed_by_corruption(predicted, loaded))  # fmt: skip
 
 
-def splink_run(csv_path: Path, loaded: Sequence[GeneratedLearner], threshold: float) -> ScanRun:
+def splink_run(csv_path: Path, loaded: Sequence[GeneratedLearner], threshold: float, *,
+               places: bool = False) -> ScanRun:  # fmt: skip
     import psutil
 
     truth = {g.record_id: g.person_id for g in loaded}
     baseline = psutil.Process().memory_info().rss / 2**20
-    run = run_splink(csv_path, threshold)
+    run = run_splink(csv_path, threshold, places=places)
     pairs = [(a, b) for a, b in run.pairs if a in truth and b in truth]
     return ScanRun(run.seconds, len(pairs), run.peak_rss_mb - baseline, score_pairs(pairs, truth),
                    missed_by_corruption(pairs, loaded))  # fmt: skip

@@ -20,6 +20,7 @@ GIVEN = {
     "transposed letters in a short name": ("Mia", "Mai", lv.EDIT_1),
     "a letter doubled": ("Ivy", "Ivvy", lv.EDIT_1),
     "two edits": ("Christopher", "Kristopher", lv.EDIT_2),
+    "a transposition beside a lost letter is two edits": ("Jordan", "Jornd", lv.EDIT_2),
     "a shared part": ("Mary-Jane", "Jane", lv.PART),
     "sounds alike": ("Isabelle", "Izabel", lv.PHONETIC),
     "misspelt nickname": ("Syeve", "Stephen", lv.NICKNAME_EDIT),

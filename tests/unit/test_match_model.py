@@ -34,6 +34,8 @@ def test_an_exact_common_name_weighs_less_than_an_exact_rare_one() -> None:
     unseen = model.weight("family_name", lv.EXACT, "ZZYZX")
     assert smith < okonkwo < unseen
     assert model.weight("family_name", lv.EDIT_1, "SMITH") == MODEL.weight("family_name", lv.EDIT_1)
+    # CLARKE and Clarke are one name: its style says nothing either way.
+    assert model.weight("family_name", lv.NORMALISED, "SMITH") == smith
 
 
 def test_a_name_compared_crosswise_weighs_as_the_more_common_of_a_given_and_a_family_name() -> None:

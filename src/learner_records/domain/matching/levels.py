@@ -21,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 
 import jellyfish
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, DamerauLevenshtein, JaroWinkler
 
 from ..names import (
     are_nicknames,
@@ -106,8 +106,9 @@ TERM_FREQUENCY_FIELDS = ("given_name", "family_name", "town", "address_line")
 
 
 def _edits(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment), counted up to 3."""
-    return int(OSA.distance(a, b, score_cutoff=3))
+    """Damerau-Levenshtein distance (a transposition may sit beside another edit: Jordan / Jornd is two), counted
+    up to 3."""
+    return int(DamerauLevenshtein.distance(a, b, score_cutoff=3))
 
 
 def _spelling_level(a: str, b: str) -> str | None:

@@ -100,8 +100,9 @@ class MatchModel:
             fields = ("given_name", "family_name") if as_either_name else (name,)
             shares = [self.term_frequencies[f].get(value, 0.0) for f in fields if self.term_frequencies.get(f)]
             if shares:
+                # A name differing only in case, accents or spacing is the same name: it weighs as agreeing.
                 share = max(*shares, self.term_frequency_floor)
-                return math.log2(self.levels[name][level].m / share)
+                return math.log2(self.levels[name][lv.EXACT].m / share)
         return self._weights[name][level]
 
     def household_weight(self) -> float:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..codes import FailureFlag, VerificationCode
 from ..names import normalise_name
@@ -94,7 +94,7 @@ def _typos_apart(a: str, b: str) -> bool:
     ja, jb = normalise_name(a).replace(" ", ""), normalise_name(b).replace(" ", "")
     if not ja or not jb:
         return False
-    edits = OSA.distance(ja, jb, score_cutoff=3)
+    edits = DamerauLevenshtein.distance(ja, jb, score_cutoff=3)
     return edits <= 1 or edits == 2 and min(len(ja), len(jb)) >= 4
 
 
