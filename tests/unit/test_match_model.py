@@ -16,7 +16,7 @@ from learner_records.domain.matching import Demographics, Matcher, MatchModel, R
 from learner_records.domain.matching import levels as lv
 from learner_records.domain.matching.clustering import clusters
 from learner_records.domain.matching.model import Level
-from learner_records.domain.matching.training import estimate_u, train
+from learner_records.domain.matching.training import FIT_MINIMUM, estimate_u, fitted_to_register, train
 
 MODEL = MatchModel.default()
 
@@ -186,6 +186,15 @@ def test_training_keeps_m_unless_asked_to_learn_it() -> None:
     assert all(report.model.levels[name][level].m == MODEL.levels[name][level].m
                for name, kinds in lv.LEVELS.items() for level in kinds)  # fmt: skip
     assert report.model.levels["town"][lv.EXACT].u != MODEL.levels["town"][lv.EXACT].u
+
+
+def test_an_untrained_model_takes_a_large_register_s_frequencies_and_prior_and_a_trained_one_is_kept() -> None:
+    records, _ = _register(random.Random(7), FIT_MINIMUM)
+    fitted = fitted_to_register(MODEL, records)
+    assert fitted.register_size == len(records) and fitted.term_frequencies["family_name"]["SMITH"] > 0.01
+    assert fitted.prior != MODEL.prior and fitted.levels == MODEL.levels
+    assert fitted_to_register(fitted, records) is fitted
+    assert fitted_to_register(MODEL, records[: FIT_MINIMUM // 2]) is MODEL
 
 
 def test_training_needs_at_least_two_learners() -> None:

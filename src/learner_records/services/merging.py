@@ -12,6 +12,7 @@ from ..domain.access import Actor, Operation
 from ..domain.errors import InvalidMerge, NotFound
 from ..domain.learner import Learner
 from ..domain.matching.clustering import clusters
+from ..domain.matching.training import fitted_to_register
 from .ports import AccessEntry, Clock, MergeEvent, UnitOfWork, UnitOfWorkFactory
 
 _SCAN_BATCH = 50_000
@@ -118,12 +119,15 @@ class MergingService:
 
     def iter_duplicates(self) -> Iterator[matching.DuplicatePair]:
         """The probable duplicates among the candidate pairs of the blocking keys. Records are read once, pairs
-        streamed in batches."""
+        streamed in batches. A model not trained on a register (the default) is first given this one's name
+        frequencies and prior from the records read (`fitted_to_register`)."""
         with self._uow() as uow:
             records = {record.uln: record for record in uow.learners.iter_records()}
+            model = fitted_to_register(self._matcher.model, list(records.values()))
+            matcher = self._matcher if model is self._matcher.model else self._matcher.with_model(model)
             pairs = uow.learners.candidate_pairs()
             while batch := list(islice(pairs, _SCAN_BATCH)):
                 for first, second in batch:
-                    pair = self._matcher.duplicate(records[first], records[second])
+                    pair = matcher.duplicate(records[first], records[second])
                     if pair is not None:
                         yield pair

@@ -65,6 +65,10 @@ class Matcher:
         self._duplicate = weight_of(self.thresholds.duplicate)
         self._similar = weight_of(self.thresholds.verify_similar)
 
+    def with_model(self, model: MatchModel) -> Matcher:
+        """The same thresholds with another model."""
+        return Matcher(model, self.thresholds)
+
     def score(self, query: Demographics, record: RegisterRecord) -> ScoredRecord:
         """How well a register record matches a query, with each field's level, weight and reason."""
         return self.scorer.scored(query, record, record_matches_exactly(query, record))

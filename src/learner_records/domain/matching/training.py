@@ -29,7 +29,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from . import levels as lv
@@ -37,6 +37,7 @@ from .model import FIELDS, Level, MatchModel, probability
 from .records import RegisterRecord
 
 _TF_KEEP = 20_000
+FIT_MINIMUM = 10_000  # records a register needs before its own frequencies and prior replace the written ones
 _SMALLEST_M = 1e-6
 
 
@@ -230,6 +231,18 @@ def _prior(records: Sequence[RegisterRecord], m: dict[str, dict[str, float]]) ->
     all_pairs = max(n * (n - 1) / 2, 1)
     # No such pair in a small register is no proof of no duplicates: count half a pair, as for u.
     return min(max(agreeing, 0.5) / max(recall, 1e-3) / all_pairs, 0.5), agreeing
+
+
+def fitted_to_register(model: MatchModel, records: Sequence[RegisterRecord]) -> MatchModel:
+    """`model` with the facts of the register that one pass over its records tells (the name, town and address
+    frequencies, the prior and the register's size), when it was not estimated from a register: the hand-written
+    default does not know which names are common here. A trained model is returned as it is, and so is any
+    model for a register too small for its frequencies to say more than the written weights."""
+    if model.term_frequencies or len(records) < FIT_MINIMUM:
+        return model
+    m = {name: {level: p.m for level, p in kinds.items()} for name, kinds in model.levels.items()}
+    return replace(model, term_frequencies=term_frequencies(records), term_frequency_floor=1 / len(records),
+                   prior=_prior(records, m)[0], register_size=len(records))  # fmt: skip
 
 
 def household_share(records: Sequence[RegisterRecord], rng: random.Random, previous: float) -> float:
