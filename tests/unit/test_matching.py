@@ -287,8 +287,10 @@ SIMILAR = {
     # The ULN names the record, so a typo counts even where a name is too short for matching's spelling levels.
     "one letter wrong in a three-letter given name": ({"given_name": "Ama"}, {"given_name": "Amy"},
                                                       (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
-    "two typos in a four-letter family name": ({"family_name": "Jnoe"}, {"family_name": "Jones"},
+    "two typos in a five-letter family name": ({"family_name": "Jnoe"}, {"family_name": "Jones"},
                                                (F.FAMILY_VS_GIVEN, F.FAMILY_VS_FAMILY)),
+    "two letters lost from a five-letter given name": ({"given_name": "Moy"}, {"given_name": "Molly"},
+                                                       (F.GIVEN_VS_GIVEN, F.GIVEN_VS_FAMILY)),
     "a swap with a typo": (
         {"given_name": "Smiht", "family_name": "William"},
         {},

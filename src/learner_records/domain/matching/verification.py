@@ -14,7 +14,7 @@
   different, or a gender recorded differently stay similar when the rest agrees, and each is flagged.
 
 A name is alike at any level above the weak ones (matching's levels), and, because the ULN already names the
-record, also within one typo of the register's, or two when the shorter has four letters or more. A wholly
+record, also within one typo of the register's, or two when the register's has four letters or more. A wholly
 different name (a twin's, a changed family name), an initial alone, or a given name alike but of a recorded
 gender other than the register's (Olivia for Oliver) is not.
 """
@@ -90,12 +90,12 @@ def failure_flags(query: VerificationQuery, record: RegisterRecord) -> list[Fail
     return sorted(flags, key=lambda flag: int(flag.value[3:]))
 
 
-def _typos_apart(a: str, b: str) -> bool:
-    ja, jb = normalise_name(a).replace(" ", ""), normalise_name(b).replace(" ", "")
+def _typos_apart(supplied: str, held: str) -> bool:
+    ja, jb = normalise_name(supplied).replace(" ", ""), normalise_name(held).replace(" ", "")
     if not ja or not jb:
         return False
     edits = DamerauLevenshtein.distance(ja, jb, score_cutoff=3)
-    return edits <= 1 or edits == 2 and min(len(ja), len(jb)) >= 4
+    return edits <= 1 or edits == 2 and len(jb) >= 4
 
 
 def _given_close(supplied: str, held: str) -> bool:
