@@ -2,9 +2,11 @@
 
 Every call goes the same way: refuse what is not SOAP 1.1 (see `transport.py`) or carries a DOCTYPE, parse the
 envelope (no entities, no network), find the operation by the body's element and check that the SOAPAction header
-names it, validate that element against the contract's schema (a violation is a WSEC0001 fault naming the element
-and the rule), check the operating hours, then hand the message to the operation's handler, which translates
-it onto the services. A domain error with a WSRC code is a normal response carrying it; one with a WSEC code
+names it (where the operation's action is "", the header may be left out, as the live service allows), put a
+LearnerService request into the contract's shape as the live MIAP back-end reads it (see `tolerant.py`), validate
+that element against the contract's schema (a violation is a WSEC0001 fault naming the element and the rule),
+check the operating hours, then hand the message to the operation's handler, which checks its values before its
+credentials and translates it onto the services. A domain error with a WSRC code is a normal response carrying it; one with a WSEC code
 is a fault.
 """
 
@@ -28,6 +30,7 @@ from ...lrs_contract import SERVICES
 from ..throttled import soap_client
 from .contract import Contract, Operation, contract
 from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
+from .tolerant import TOLERANT_SERVICES, in_contract_order
 from .xml import Message, read, render
 
 log = logging.getLogger("learner_records.soap")
@@ -78,6 +81,8 @@ class SoapService:
         try:
             element = self._body_element(body)
             operation = self._operation(element, soap_action)
+            if self.contract.service in TOLERANT_SERVICES:
+                in_contract_order(self.contract, element)
             if not self.contract.schema.validate(element):
                 raise _Refused(invalid_request(_schema_problem(self.contract.schema)), operation)
             if self.hours is not None:
@@ -132,6 +137,8 @@ class SoapService:
         if operation is None:
             raise _Refused(_unknown_request(f"{self.contract.service} has no operation taking {qname.text}"))
         expected = f'"{operation.soap_action}" for {operation.name}'
+        if soap_action is None and operation.soap_action == "":
+            return operation  # the live service answers these (their action is "") without the header too
         if soap_action is None:
             problem = f"The request has no SOAPAction header: SOAP 1.1 names the operation in it ({expected})"
             raise _Refused(_unknown_request(problem), operation)
