@@ -40,9 +40,12 @@ def tag_of(child: Child) -> str:
     return f"{{{child.namespace}}}{child.name}" if child.namespace else child.name
 
 
-def render(contract: Contract, element: QName, values: Mapping[str, Any]) -> etree._Element:
-    """The global `element` of the contract, filled from `values`."""
-    node = etree.Element(f"{{{element[0]}}}{element[1]}")
+def render(
+    contract: Contract, element: QName, values: Mapping[str, Any], nsmap: Mapping[Any, str] | None = None
+) -> etree._Element:
+    """The global `element` of the contract, filled from `values` (`nsmap`: the prefixes declared on
+    it, None the default namespace)."""
+    node = etree.Element(f"{{{element[0]}}}{element[1]}", nsmap=nsmap)
     _fill(contract, node, contract.elements[element], values)
     return node
 
