@@ -13,6 +13,9 @@ from .clients import moj_hmpps
 from .soap_clients import Soap
 from .test_soap_hardening import miap_error
 from .test_soap_learner_service import register
+from .test_soap_r9_and_external import achievement, finished, learner, submit
+
+__all__ = ["learner"]  # the fixture
 
 SIOBHAN = {"given_name": "Siobhan", "family_name": "Briain", "date_of_birth": "2009-04-17", "gender": 2,
            "last_known_post_code": "CV4 9EE"}  # fmt: skip
@@ -106,3 +109,14 @@ def test_elements_in_another_order_are_read_as_the_contract_orders_them(soap: So
     answer = moj_find(soap, etree.tostring(document))
     assert answer.response is not None
     assert (answer.response["ResponseCode"], answer.response["Learner"][0]["ULN"]) == ("WSRC0004", uln)  # type: ignore[index]
+
+
+def test_moj_reads_a_plr_with_its_own_r9_envelope(soap: Soap, learner: str) -> None:
+    finished(soap, submit(soap, [achievement(learner)]).JobId)
+    envelope = moj_hmpps.learning_events_envelope(soap.ukprns["school"], soap.passwords["school"], "1001", "moj-user",
+                                                  uln=learner, given_name="Łukasz", family_name="Żółć")  # fmt: skip
+    answer = moj_hmpps.post_learning_events(soap.session, soap.url, envelope)
+    assert answer is not None
+    assert (answer["ResponseCode"], answer["FoundULN"], answer["IncomingULN"]) == ("WSRC0004", learner, learner)
+    [event] = answer["LearnerRecord"]  # type: ignore[misc]
+    assert event["Grade"] == "Merit"

@@ -5,8 +5,13 @@ src/main/kotlin/uk/gov/justice/digital/hmpps/learnerrecordsapi/:
 - models/lrsapi/request/LearnersLRSRequest.kt: `transformToLRSRequest`, the FindLearnerByDemographics envelope,
   a Kotlin raw string (indentation and the newlines around it are sent; `$x` of a null prints "null"; nothing is
   XML-escaped; no OrganisationRef);
+- models/lrsapi/request/LearnerEventsLRSRequest.kt: the GetLearnerLearningEvents envelope (R9; a default
+  namespace for invokingOrganisation's children, no OrganisationRef, a missing date of birth or gender sent empty);
 - interfaces/LRSApiInterface.kt: `POST LearnerService.svc` with "Accept: application/xml" and
-  "Content-Type: text/xml", and no SOAPAction header;
+  "Content-Type: text/xml", and no SOAPAction header; `POST LearnerServiceR9.svc` with the same and
+  "SOAPAction: http://tempuri.org/ILearnerServiceR9/GetLearnerLearningEvents" (unquoted);
+- models/lrsapi/response/LearningEvents{Envelope,Body,Response,Result}.kt, LearningEvent.kt: the R9 answer as
+  JAXB reads it (the result in tempuri, its members and LearnerRecord/LearningEvent in the model namespace);
 - models/lrsapi/response/{FindLearnerEnvelope,FindLearnerBody,FindLearnerResponse,Learner}.kt: how JAXB reads the
   answer (elements matched by namespace and name: the response in findmsg, its children unqualified);
 - service/LearnersService.kt and service/BaseService.kt: a 2xx answer is read as a FindLearnerEnvelope; otherwise
@@ -53,6 +58,35 @@ FIND_BY_DEMOGRAPHICS = """
         </soapenv:Body>
       </soapenv:Envelope>
       """
+
+
+# LearnerEventsLRSRequest.transformToLRSRequest, character for character.
+LEARNING_EVENTS = """
+      <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tem="http://tempuri.org/" xmlns="http://schemas.datacontract.org/2004/07/Amor.Qcf.Service.Interface">
+         <soapenv:Header />
+         <soapenv:Body>
+            <tem:GetLearnerLearningEvents>
+               <tem:invokingOrganisation>
+                  <Password>{password}</Password>
+                  <Ukprn>{ukprn}</Ukprn>
+                  <Username>{userName}</Username>
+               </tem:invokingOrganisation>
+               <tem:userType>ORG</tem:userType>
+               <tem:vendorID>{vendorId}</tem:vendorID>
+               <tem:language>ENG</tem:language>
+               <tem:uln>{uln}</tem:uln>
+               <tem:givenName>{givenName}</tem:givenName>
+               <tem:familyName>{familyName}</tem:familyName>
+               <tem:dateOfBirth>{dateOfBirth}</tem:dateOfBirth>
+               <tem:gender>{gender}</tem:gender>
+               <tem:getType>{getType}</tem:getType>
+            </tem:GetLearnerLearningEvents>
+         </soapenv:Body>
+      </soapenv:Envelope>
+      """
+R9_HEADERS = {**HEADERS, "SOAPAction": "http://tempuri.org/ILearnerServiceR9/GetLearnerLearningEvents"}
+TEMPURI = "http://tempuri.org/"
+MODEL = "http://api.lrs.qcf.gov.uk/model"
 
 
 def _kotlin(value: object) -> str:
@@ -123,3 +157,34 @@ def parse_error(text: str) -> dict[str, str | None]:
         raise ValueError(f"JAXB: unexpected element {exception.tag}")
     fields = _unqualified(exception)
     return {name: fields.get(name) for name in MIAP_EXCEPTION_FIELDS}
+
+
+def learning_events_envelope(
+    ukprn: str, password: str, vendor_id: str, user_name: str, *, uln: str, given_name: str, family_name: str,
+    date_of_birth: str | None = None, gender: int | None = None, get_type: str = "FULL",
+) -> bytes:  # fmt: skip
+    text = LEARNING_EVENTS.format(
+        password=password, ukprn=ukprn, userName=user_name, vendorId=vendor_id, uln=uln, givenName=given_name,
+        familyName=family_name, dateOfBirth=date_of_birth or "", gender="" if gender is None else gender,
+        getType=get_type,
+    )  # fmt: skip
+    return text.encode("utf-8")
+
+
+def post_learning_events(session: requests.Session, base_url: str, envelope: bytes) -> dict[str, object] | None:
+    """LearnerEventsService.getLearningEvents up to formatLRSResponse: the JAXB-read result, or None (it throws)."""
+    answer = session.post(f"{base_url}/LearnerServiceR9.svc", data=envelope, headers=R9_HEADERS, timeout=30)
+    if not answer.ok:
+        return None
+    result = etree.fromstring(answer.content).find(
+        f"{{{SOAP_ENV}}}Body/{{{TEMPURI}}}GetLearnerLearningEventsResponse/{{{TEMPURI}}}GetLearnerLearningEventsResult"
+    )
+    if result is None:
+        return None
+    fields: dict[str, object] = {name: result.findtext(f"{{{MODEL}}}{name}") or ""
+                                 for name in ("ResponseCode", "FoundULN", "IncomingULN")}  # fmt: skip
+    fields["LearnerRecord"] = [
+        {etree.QName(child).localname: child.text or "" for child in event if etree.QName(child).namespace == MODEL}
+        for event in result.findall(f"{{{MODEL}}}LearnerRecord/{{{MODEL}}}LearningEvent")
+    ]
+    return fields
