@@ -184,7 +184,7 @@ def test_a_request_that_breaks_the_contract_schema_is_refused_before_anything_el
                          "Gender": None},
     )  # fmt: skip
     request = envelope.find(".//{http://api.lrs.miap.gov.uk/reportmsg}VerifyLearner")
-    request.remove(request.find("UKPRN"))  # UKPRN must be there (nillable, minOccurs 1)
+    etree.SubElement(request, "Nickname").text = "Shiv"  # no such element in VerifyLearner
     headers = {"Content-Type": "text/xml; charset=utf-8",
                "SOAPAction": '"http://tempuri.org/LearnerPortType/verifyLearner"'}  # fmt: skip
     response = soap.session.post(f"{soap.url}/LearnerService.svc", data=etree.tostring(envelope), headers=headers)
@@ -192,7 +192,21 @@ def test_a_request_that_breaks_the_contract_schema_is_refused_before_anything_el
     detail = etree.fromstring(response.content).find(f".//{MIAP}MIAPAPIException")
     # an unknown organisation would be WSEC0003: the schema check came first
     assert detail.findtext(f"{MIAP}ErrorCode") == "WSEC0001"
-    assert "UKPRN" in detail.findtext(f"{MIAP}FurtherDetails")
+    assert "Nickname" in detail.findtext(f"{MIAP}FurtherDetails")
+
+
+def test_a_required_nillable_element_left_out_is_read_as_nil_as_the_live_service_reads_it(soap: Soap) -> None:
+    uln = register(soap)
+    client = soap.client("LearnerService")
+    envelope = client.create_message(soap.service("LearnerService"), "learnerByULN", FindType="FUL", ULN=uln,
+                                     **soap.miap("school"), GivenName="Siobhán", FamilyName="Ó Briain")  # fmt: skip
+    request = envelope.find(".//{http://api.lrs.miap.gov.uk/findmsg}FindLearnerByULN")
+    request.remove(request.find("OrganisationRef"))  # minOccurs 1 and nillable in the WSDL, optional in MIAP's schema
+    response = soap.session.post(f"{soap.url}/LearnerService.svc", data=etree.tostring(envelope),
+                                 headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'})  # fmt: skip
+    assert response.status_code == 200
+    answer = etree.fromstring(response.content).find(".//{http://api.lrs.miap.gov.uk/findmsg}FindLearnerResponse")
+    assert (answer.findtext("ResponseCode"), answer.findtext("Learner/ULN")) == ("WSRC0004", uln)
 
 
 @pytest.mark.parametrize(

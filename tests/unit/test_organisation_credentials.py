@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learner_records.domain.access import Actor, OrganisationKind
-from learner_records.domain.errors import IncorrectPassword, InvalidFields
+from learner_records.domain.errors import IncorrectPassword, InvalidFields, UnknownOrganisation
 from learner_records.services.organisations import OrganisationService, hash_password
 from tests.conftest import MovableClock
 
@@ -63,3 +63,15 @@ def test_credentials_are_checked_against_the_store_on_every_call(
     with pytest.raises(IncorrectPassword):
         service.authenticate_password("10012345", None, old, "u")
     assert service.authenticate_password("10012345", None, "AnotherPassword1", "u").organisation_id == organisation_id
+
+
+def test_an_organisation_ref_of_8_digits_is_read_as_the_ukprn(organisations: tuple[OrganisationService, MovableClock,
+                                                                                    int]) -> None:  # fmt: skip
+    service, _, organisation_id = organisations
+    password = service.set_password(OPERATOR, organisation_id)
+    assert service.authenticate_password("10012345", "10012345", password, "u").organisation_id == organisation_id
+    assert service.authenticate_password(None, "10012345", password, "u").organisation_id == organisation_id
+    with pytest.raises(UnknownOrganisation):
+        service.authenticate_password("10012345", "10099999", password, "u")
+    with pytest.raises(InvalidFields):
+        service.authenticate_password("10012345", "1001234", password, "u")  # neither 6 characters nor 8 digits

@@ -23,6 +23,7 @@ from .ports import AccessEntry, Clock, Organisation, UnitOfWork, UnitOfWorkFacto
 
 _UKPRN = re.compile(r"^[0-9A-Za-z]{8}$")
 _ORG_REF = re.compile(r"^[0-9A-Za-z]{6}$")
+_UKPRN_AS_REF = re.compile(r"^[0-9]{8}$")
 KEY_PREFIX = "lr"
 LAST_USED_GRANULARITY = timedelta(minutes=1)  # a key's last use is written at most this often
 _NO_PASSWORD = "0000000000000000$"  # a salt and no digest: no password matches it
@@ -164,7 +165,14 @@ class OrganisationService:
     def authenticate_password(
         self, ukprn: str | None, organisation_ref: str | None, password: str, user_name: str | None
     ) -> Actor:
-        """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005."""
+        """The organisation a web-service call is made for (by UKPRN or OrganisationRef), or WSEC0003 / WSEC0005.
+
+        An OrganisationRef of 8 digits is a UKPRN, as the live service takes it (the T Levels service sends its
+        UKPRN there): it names the organisation with that UKPRN, and must agree with the UKPRN if one is sent."""
+        ref_ukprn = None
+        if organisation_ref is not None and _UKPRN_AS_REF.match(organisation_ref):
+            ref_ukprn, organisation_ref = organisation_ref, None
+            ukprn = ukprn or ref_ukprn
         user_name = check_credentials(ukprn, organisation_ref, password, user_name)
         # Checked against the database on every call, so a password changed anywhere (the CLI, another worker)
         # is refused at once: one indexed lookup, the organisation and its password hash together.
@@ -179,7 +187,9 @@ class OrganisationService:
         matches = password_matches(password, stored or _NO_PASSWORD)  # the same work for an unknown organisation
         if organisation is None:
             raise UnknownOrganisation("No organisation has this UKPRN or OrganisationRef")
-        if organisation_ref and ukprn and organisation.organisation_ref != organisation_ref:
+        if (organisation_ref and ukprn and organisation.organisation_ref != organisation_ref) or (
+            ref_ukprn and organisation.ukprn != ref_ukprn
+        ):
             raise UnknownOrganisation("The UKPRN and the OrganisationRef name different organisations")
         if stored is None:
             raise UnknownOrganisation("The organisation has no web-service password: it is not set up for web services")

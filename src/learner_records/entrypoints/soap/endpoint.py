@@ -2,10 +2,12 @@
 
 Every call goes the same way: refuse what is not SOAP 1.1 (see `transport.py`) or carries a DOCTYPE, parse the
 envelope (no entities, no network), find the operation by the body's element and check that the SOAPAction header
-names it, validate that element against the contract's schema (a violation is a WSEC0001 fault naming the element
-and the rule), check the operating hours, then hand the message to the operation's handler, which translates
-it onto the services. A domain error with a WSRC code is a normal response carrying it; one with a WSEC code
-is a fault.
+names it (where the operation's action is "", the header may be left out, as the live service allows), put a
+LearnerService request into the contract's shape as the live MIAP back-end reads it (see `tolerant.py`), validate
+that element against the contract's schema (a violation is a WSEC0001 fault naming the element and the rule),
+check the operating hours, then hand the message to the operation's handler, which checks its values before its
+credentials and translates it onto the services. A domain error with a WSRC code is a normal response carrying
+it; one with a WSEC code is a fault.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from ...domain.codes import ErrorCode, ResponseCode
 from ...lrs_contract import SERVICES
 from ..throttled import soap_client
 from .contract import Contract, Operation, contract
-from .faults import SOAP_ENV, SoapFault, fault_envelope, fault_for, internal_error, invalid_request
+from .faults import SOAP_ENV, SoapFault, envelope_prefix, fault_envelope, fault_for, internal_error, invalid_request
+from .tolerant import TOLERANT_SERVICES, in_contract_order
 from .xml import Message, read, render
 
 log = logging.getLogger("learner_records.soap")
@@ -78,6 +81,8 @@ class SoapService:
         try:
             element = self._body_element(body)
             operation = self._operation(element, soap_action)
+            if self.contract.service in TOLERANT_SERVICES:
+                in_contract_order(self.contract, element)
             if not self.contract.schema.validate(element):
                 raise _Refused(invalid_request(_schema_problem(self.contract.schema)), operation)
             if self.hours is not None:
@@ -91,7 +96,7 @@ class SoapService:
                 if not isinstance(error.code, ResponseCode):
                     raise
                 answer = handler.code_only(error.code.value)
-            return 200, _envelope(render(self.contract, operation.response, answer))
+            return 200, _envelope(self.contract, render(self.contract, operation.response, answer))
         except _Refused as refused:
             return 500, fault_envelope(self.contract, refused.operation or operation, refused.fault, self._now())
         except errors.LearnerRecordsError as error:
@@ -132,6 +137,8 @@ class SoapService:
         if operation is None:
             raise _Refused(_unknown_request(f"{self.contract.service} has no operation taking {qname.text}"))
         expected = f'"{operation.soap_action}" for {operation.name}'
+        if soap_action is None and operation.soap_action == "":
+            return operation  # the live service answers these (their action is "") without the header too
         if soap_action is None:
             problem = f"The request has no SOAPAction header: SOAP 1.1 names the operation in it ({expected})"
             raise _Refused(_unknown_request(problem), operation)
@@ -193,8 +200,8 @@ def _schema_problem(schema: etree.XMLSchema) -> str:
     return entry.message if entry is not None else "The request does not match the contract"
 
 
-def _envelope(payload: etree._Element) -> bytes:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"s": SOAP_ENV})
+def _envelope(contract: Contract, payload: etree._Element) -> bytes:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={envelope_prefix(contract): SOAP_ENV})
     etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(payload)
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 

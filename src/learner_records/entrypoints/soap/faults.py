@@ -21,6 +21,7 @@ from .xml import render
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MIAP_FAULT_STRING = "uk.gov.miap.lrs.api.exceptions.MIAPAPIException"
 MIAP_EXCEPTIONS = "http://api.lrs.miap.gov.uk/exceptions"
+MIAP_EXCEPTION = (MIAP_EXCEPTIONS, "MIAPAPIException")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,28 +53,31 @@ def internal_error() -> SoapFault:
     return SoapFault(ErrorCode.INVALID_REQUEST, "Internal error", "The server could not process the request", False)
 
 
+def envelope_prefix(contract: Contract) -> str:
+    """The SOAP envelope's prefix as the live service writes it: MIAP's Java stack `soapenv`, WCF `s`."""
+    return "soapenv" if contract.service == "LearnerService" else "s"
+
+
 def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapFault, now: datetime) -> bytes:
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"s": SOAP_ENV})
+    prefix = envelope_prefix(contract)
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={prefix: SOAP_ENV})
     body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
     node = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
     miap = contract.service == "LearnerService"
-    etree.SubElement(node, "faultcode").text = "s:Client" if fault.client_error and not miap else "s:Server"
+    side = "Client" if fault.client_error and not miap else "Server"
+    etree.SubElement(node, "faultcode").text = f"{prefix}:{side}"
     etree.SubElement(node, "faultstring").text = MIAP_FAULT_STRING if miap else fault.description
     detail = etree.SubElement(node, "detail")
     if miap:
-        detail.append(
-            render(
-                contract,
-                (MIAP_EXCEPTIONS, "MIAPAPIException"),
-                {
-                    "ErrorCode": fault.code.value,
-                    "ErrorActor": operation.name if operation else contract.service,
-                    "Description": fault.description,
-                    "FurtherDetails": fault.further_details,
-                    "ErrorTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
-                },
-            )  # fmt: skip
-        )
+        values = {
+            "ErrorCode": fault.code.value,
+            "ErrorActor": operation.name if operation else contract.service,
+            "Description": fault.description,
+            "FurtherDetails": fault.further_details,
+            "ErrorTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        detail.append(render(contract, MIAP_EXCEPTION, values, nsmap={None: MIAP_EXCEPTIONS}))
+        detail.append(_live_miap_exception(contract, values))
     else:
         text = f"{fault.description}: {fault.further_details}"
         detail.append(
@@ -87,3 +91,15 @@ def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapF
             )  # fmt: skip
         )
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def _live_miap_exception(contract: Contract, values: dict[str, str]) -> etree._Element:
+    r"""The MIAPAPIException as the live service writes it: prefix `ns10` declared on it, children unqualified.
+
+    Readers written against the live service cut this element out of the text and read it alone (MoJ's
+    `<ns10:MIAPAPIException[\s\S]*?</ns10:MIAPAPIException>`, then JAXB expecting unqualified children); the
+    contract's form, qualified children, comes first in the detail for readers built from the WSDL."""
+    node = etree.Element(f"{{{MIAP_EXCEPTIONS}}}MIAPAPIException", nsmap={"ns10": MIAP_EXCEPTIONS})
+    for child in contract.children(contract.elements[MIAP_EXCEPTION]):
+        etree.SubElement(node, child.name).text = values[child.name]
+    return node

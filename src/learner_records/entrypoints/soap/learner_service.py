@@ -1,7 +1,8 @@
 """LearnerService (the MIAP learner API): find, register, update, verify and retrieve learners.
 
-Each handler reads the request message, calls one service, and writes the response message; the contract's
-element names are the keys. Batch operations are in `learner_batches.py`.
+Each handler reads the request message, checks its values, then who is calling (as the live service does: a
+malformed message is WSEC0001 whatever its credentials), calls one service, and writes the response message; the
+contract's element names are the keys. Batch operations are in `learner_batches.py`.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def details_from(sent: Message | None) -> dict[str, Any]:
 
 def _learner_by_uln(call: SoapCall) -> Message:
     message = call.message
-    actor = miap_actor(call.services, message)
     uln, given, family, kind = uln_lookup(message, "ULN", "GivenName", "FamilyName", "FindType")
+    actor = miap_actor(call.services, message)
     found = call.services.register.find_by_uln(actor, uln, given, family)
     answer: Message = {"ResponseCode": found.code.value, "ULN": uln,
                        "FamilyName": message.get("FamilyName"), "GivenName": message.get("GivenName")}  # fmt: skip
@@ -59,7 +60,6 @@ def _learner_by_uln(call: SoapCall) -> Message:
 
 def _learner_by_demographics(call: SoapCall) -> Message:
     message = call.message
-    actor = miap_actor(call.services, message)
     checks = FieldChecks()
     kind = checks.take(find_type, message.get("FindType"))
     query = checks.take(
@@ -68,10 +68,11 @@ def _learner_by_demographics(call: SoapCall) -> Message:
     )  # fmt: skip
     checks.done()
     assert query is not None
+    actor = miap_actor(call.services, message)
     search = call.services.register.find_by_demographics(actor, query)
-    echo = {name: message.get(name) for name in ("FamilyName", "GivenName", "DateOfBirth", "Gender",
-                                                 "PreviousFamilyName", "SchoolAtAge16", "PlaceOfBirth",
-                                                 "EmailAddress")}  # fmt: skip
+    echo = {name: message.get(name) or None for name in ("FamilyName", "GivenName", "DateOfBirth", "Gender",
+                                                         "PreviousFamilyName", "SchoolAtAge16", "PlaceOfBirth",
+                                                         "EmailAddress")}  # fmt: skip
     answer: Message = {"ResponseCode": search.code.value, **echo,
                        "LastKnownPostCode": normalise_postcode(query.postcode)}  # fmt: skip
     if kind == "FUL":
@@ -82,14 +83,13 @@ def _learner_by_demographics(call: SoapCall) -> Message:
 
 
 def _register(call: SoapCall) -> Message:
-    actor = miap_actor(call.services, call.message)
     details = parse_details(details_from(call.message.get("Learner")))
+    actor = miap_actor(call.services, call.message)
     learner = call.services.register.register(actor, details)
     return {"ResponseCode": ResponseCode.LEARNER_REGISTERED.value, "ULN": learner.uln}
 
 
 def _update(call: SoapCall) -> Message:
-    actor = miap_actor(call.services, call.message)
     sent = dict(call.message.get("Learner") or {})
     checks = FieldChecks()
     uln = checks.take(validate_uln, sent.pop("ULN", None))
@@ -97,6 +97,7 @@ def _update(call: SoapCall) -> Message:
     details = checks.take(parse_details, details_from(sent))
     checks.done()
     assert uln is not None and version is not None and details is not None
+    actor = miap_actor(call.services, call.message)
     call.services.register.update(actor, uln, version, details)
     return {"ResponseCode": ResponseCode.LEARNER_UPDATED.value}
 
@@ -109,11 +110,11 @@ def _version(value: Any) -> int:
 
 
 def _verify(call: SoapCall) -> Message:
-    actor = miap_actor(call.services, call.message)
     sent = call.message.get("LearnerToVerify") or {}
     query = verification_query(
         sent.get("ULN"), sent.get("GivenName"), sent.get("FamilyName"), sent.get("DateOfBirth"), sent.get("Gender")
     )
+    actor = miap_actor(call.services, call.message)
     [verification] = call.services.register.verify(actor, [query])
     searched = {"ULN": query.uln, "FamilyName": query.family_name, "GivenName": query.given_name,
                 "DateOfBirth": query.date_of_birth, "Gender": query.gender}  # fmt: skip
@@ -122,11 +123,11 @@ def _verify(call: SoapCall) -> Message:
 
 
 def _retrieve(call: SoapCall) -> Message:
-    actor = miap_actor(call.services, call.message)
     sent = (call.message.get("ULNsToRetrieve") or {}).get("ULN") or []
     checks = FieldChecks()
     ulns = [checks.take(validate_uln, uln, f"ULNsToRetrieve/ULN[{index}]") for index, uln in enumerate(sent, 1)]
     checks.done()
+    actor = miap_actor(call.services, call.message)
     retrieved = call.services.register.retrieve(actor, [uln for uln in ulns if uln is not None])
     return {
         "RetrievedULNs": {

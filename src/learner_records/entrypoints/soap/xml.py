@@ -36,13 +36,16 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _tag(child: Child) -> str:
+def tag_of(child: Child) -> str:
     return f"{{{child.namespace}}}{child.name}" if child.namespace else child.name
 
 
-def render(contract: Contract, element: QName, values: Mapping[str, Any]) -> etree._Element:
-    """The global `element` of the contract, filled from `values`."""
-    node = etree.Element(f"{{{element[0]}}}{element[1]}")
+def render(
+    contract: Contract, element: QName, values: Mapping[str, Any], nsmap: Mapping[Any, str] | None = None
+) -> etree._Element:
+    """The global `element` of the contract, filled from `values` (`nsmap`: the prefixes declared on
+    it, None the default namespace)."""
+    node = etree.Element(f"{{{element[0]}}}{element[1]}", nsmap=nsmap)
     _fill(contract, node, contract.elements[element], values)
     return node
 
@@ -52,10 +55,10 @@ def _fill(contract: Contract, node: etree._Element, type_name: QName, values: Ma
         value = values.get(child.name)
         if value is None:
             if child.min_occurs >= 1 and child.nillable:
-                etree.SubElement(node, _tag(child)).set(XSI_NIL, "true")
+                etree.SubElement(node, tag_of(child)).set(XSI_NIL, "true")
             continue
         for item in value if child.repeated and isinstance(value, list) else [value]:
-            sub = etree.SubElement(node, _tag(child))
+            sub = etree.SubElement(node, tag_of(child))
             if isinstance(item, Nil):
                 sub.set(XSI_NIL, "true")
             elif contract.is_simple(child.type):
