@@ -58,7 +58,6 @@ from ..names import (
 )
 from .levels import known_postcode, normalise_place
 
-
 # Kinds of key the duplicate scan uses only in small buckets (module docs).
 BROAD_KINDS = frozenset({"nn", "fy", "ft", "gd"})
 
