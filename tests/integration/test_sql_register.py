@@ -173,3 +173,20 @@ def test_reindexing_rebuilds_every_learner_s_blocking_keys_from_its_details(serv
     found = services.register.find_by_demographics(school, Demographics("Aoife", "Ó Briain", date(2009, 4, 17), 2,
                                                                         "CV4 9EE"))  # fmt: skip
     assert found.code == ResponseCode.EXACT_MATCH
+
+
+def test_the_scan_pairs_learners_on_a_broad_key_only_in_a_small_bucket(services: Services, school: Actor) -> None:
+    # 22 people of one name, born in different years in different districts: they share only the names key.
+    for n in range(22):
+        born = f"{1995 + n}-{1 + n % 12:02d}-{1 + n:02d}"
+        services.register.register(school, details(given_name="Oliver", family_name="Smith", postcode=f"LS{n + 1} 1AA",
+                                                   date_of_birth=born))  # fmt: skip
+    with services.uow() as uow:
+        assert list(uow.learners.candidate_pairs()) == []  # a bucket of 22 strangers is over the broad limit
+        assert len(set(uow.learners.candidate_pairs(broad_limit=30))) == 22 * 21 // 2
+        assert list(uow.learners.candidate_pairs(bucket_limit=30, broad_limit=0)) == []
+
+
+def test_a_broad_key_is_marked_in_its_hash(services: Services) -> None:
+    assert key_hash("nn:OLIVER:SMITH") & 1 == 1
+    assert key_hash("dp:2009-04-17:CV49EE") & 1 == 0

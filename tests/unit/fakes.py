@@ -13,7 +13,7 @@ from typing import Literal
 from learner_records.domain.access import OrganisationKind
 from learner_records.domain.learner import Learner
 from learner_records.domain.matching import RegisterRecord
-from learner_records.domain.matching.blocking import blocking_keys
+from learner_records.domain.matching.blocking import BROAD_KINDS, blocking_keys, kind_of
 from learner_records.domain.names import normalise_name, normalise_postcode
 from learner_records.services.batch_ports import BatchJob, BatchRowResult
 from learner_records.services.ports import AccessEntry, ApiKeyInfo, MergeEvent, Organisation, StoredApiKey
@@ -86,11 +86,12 @@ class FakeLearnerRepository:
     def iter_records(self) -> Iterator[RegisterRecord]:
         return (to_record(learner) for learner in self.rows.values() if learner.master_uln is None)
 
-    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
+    def candidate_pairs(self, bucket_limit: int = 300, broad_limit: int = 20) -> Iterator[tuple[str, str]]:
         unlinked = sorted((l for l in self.rows.values() if l.master_uln is None), key=lambda l: l.uln)  # noqa: E741
         holders = Counter(key for learner in self.rows.values() for key in _keys(learner))
         for first, second in combinations(unlinked, 2):
-            if any(holders[key] <= bucket_limit for key in _keys(first) & _keys(second)):
+            shared = _keys(first) & _keys(second)
+            if any(holders[key] <= (broad_limit if kind_of(key) in BROAD_KINDS else bucket_limit) for key in shared):
                 yield first.uln, second.uln
 
 

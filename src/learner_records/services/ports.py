@@ -121,9 +121,9 @@ class LearnerRepository(Protocol):
         """Every unlinked learner, for the duplicate scan."""
         ...
 
-    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
-        """Each pair of unlinked learners sharing a blocking key held by at most `bucket_limit` learners, once,
-        smaller ULN first."""
+    def candidate_pairs(self, bucket_limit: int = 300, broad_limit: int = 20) -> Iterator[tuple[str, str]]:
+        """Each pair of unlinked learners sharing a blocking key held by at most `bucket_limit` learners (a key of a
+        broad kind: at most `broad_limit`, see `blocking`), once, smaller ULN first."""
         ...
 
 

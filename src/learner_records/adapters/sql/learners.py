@@ -21,7 +21,7 @@ from ...domain.learner import (
     VerificationType,
 )
 from ...domain.matching import RegisterRecord
-from ...domain.matching.blocking import blocking_keys
+from ...domain.matching.blocking import BROAD_KINDS, blocking_keys, kind_of
 from ...domain.names import normalise_name, normalise_postcode
 from .raw import RawSql, as_date, as_datetime
 
@@ -94,8 +94,10 @@ def learner_row(learner: Learner) -> dict[str, Any]:
 
 def key_hash(key: str) -> int:
     """A blocking key stored as a signed 64-bit hash: a quarter of the index of the text keys. A collision only
-    adds a candidate, which scoring then rejects."""
-    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    adds a candidate, which scoring then rejects. The lowest bit says whether the key is of a broad kind, so the
+    duplicate scan can give those a smaller bucket limit in SQL."""
+    value = int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    return value | 1 if kind_of(key) in BROAD_KINDS else value & ~1
 
 
 def key_hashes(details: LearnerDetails) -> list[int]:
@@ -265,15 +267,16 @@ class SqlLearnerRepository:
     def iter_records(self) -> Iterator[RegisterRecord]:
         return (_record(row) for row in self._raw.stream(_SELECT_RECORDS + " WHERE master_uln IS NULL"))
 
-    def candidate_pairs(self, bucket_limit: int = 300) -> Iterator[tuple[str, str]]:
+    def candidate_pairs(self, bucket_limit: int = 300, broad_limit: int = 20) -> Iterator[tuple[str, str]]:
         rows = self._raw.stream(
-            "WITH usable AS (SELECT key FROM learner_key GROUP BY key HAVING count(*) BETWEEN 2 AND ?)"
+            "WITH usable AS (SELECT key FROM learner_key GROUP BY key"
+            " HAVING count(*) >= 2 AND count(*) <= CASE WHEN (key & 1) = 1 THEN ? ELSE ? END)"
             " SELECT DISTINCT a.uln, b.uln FROM usable"
             " JOIN learner_key a ON a.key = usable.key"
             " JOIN learner_key b ON b.key = usable.key AND a.uln < b.uln"
             " JOIN learner la ON la.uln = a.uln JOIN learner lb ON lb.uln = b.uln"
             " WHERE la.master_uln IS NULL AND lb.master_uln IS NULL",
-            (bucket_limit,),
+            (broad_limit, bucket_limit),
             batch=50_000,
         )
         return ((first, second) for first, second in rows)

@@ -34,7 +34,12 @@ kind                        made of                                     survives
 
 Keys with a town or address line exist for register records only (a find-by-demographics query has neither).
 The duplicate scan leaves out keys shared by more than a few hundred records (a household of namesakes, a
-common name in a big town): such a bucket would be all pairs of strangers.
+common name in a big town): such a bucket would be all pairs of strangers. The broad kinds (`BROAD_KINDS`: the
+names alone, or a name code with a birth year, a town or a postcode district) it uses only in buckets of a few
+records: a common name's bucket there is mostly strangers, and the pairs of one learner it holds that no narrower
+key also holds (a common name whose date of birth and postcode both changed) look no likelier one person than two.
+On 100,000 generated learners these kinds gave 83% of the scan's pairs and none of its duplicates beyond buckets
+of ten. Find-by-demographics uses every kind.
 """
 
 from __future__ import annotations
@@ -52,6 +57,13 @@ from ..names import (
     sound_code,
 )
 from .levels import known_postcode, normalise_place
+
+# Kinds of key the duplicate scan uses only in small buckets (module docs).
+BROAD_KINDS = frozenset({"nn", "fy", "ft", "gd"})
+
+
+def kind_of(key: str) -> str:
+    return key.partition(":")[0]
 
 
 def _given_codes(given_name: str) -> set[str]:

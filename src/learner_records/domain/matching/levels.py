@@ -220,7 +220,7 @@ def compare_dates(a: date | None, b: date | None) -> str:
         return EXACT
     if a.year == b.year and a.month == b.day and a.day == b.month:
         return SWAPPED
-    da, db = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    da, db = f"{a.year:04d}{a.month:02d}{a.day:02d}", f"{b.year:04d}{b.month:02d}{b.day:02d}"
     changed = [i for i in range(8) if da[i] != db[i]]
     if len(changed) == 2 and changed[1] == changed[0] + 1 and da[changed[0]] == db[changed[1]]:
         if da[changed[1]] == db[changed[0]]:
