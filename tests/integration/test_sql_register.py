@@ -190,3 +190,17 @@ def test_the_scan_pairs_learners_on_a_broad_key_only_in_a_small_bucket(services:
 def test_a_broad_key_is_marked_in_its_hash(services: Services) -> None:
     assert key_hash("nn:OLIVER:SMITH") & 1 == 1
     assert key_hash("dp:2009-04-17:CV49EE") & 1 == 0
+
+
+def test_past_the_candidate_limit_the_records_sharing_most_keys_with_a_query_stay(
+    services: Services, school: Actor
+) -> None:
+    for n in range(12):  # namesakes sharing only the names key with the learner asked for
+        born = f"{1995 + n}-01-0{1 + n % 9}"
+        services.register.register(school, details(postcode=f"LS{n + 1} 1AA", date_of_birth=born))
+    wanted = services.register.register(school, details())
+    moved = services.register.register(school, details(postcode="M1 1AE"))  # shares the keys with the birth date
+    keys = blocking_keys("Siobhán", "Ó Briain", date(2009, 4, 17), "CV4 9EE")
+    with services.uow() as uow:
+        assert [record.uln for record in uow.learners.candidates(keys, limit=1)] == [wanted.uln]
+        assert {record.uln for record in uow.learners.candidates(keys, limit=2)} == {wanted.uln, moved.uln}

@@ -81,7 +81,9 @@ class FakeLearnerRepository:
 
     def candidates(self, keys: Iterable[str], limit: int) -> list[RegisterRecord]:
         wanted = set(keys)
-        return [to_record(learner) for learner in self.rows.values() if _keys(learner) & wanted][:limit]
+        shared = sorted(((len(_keys(learner) & wanted), learner.uln, learner) for learner in self.rows.values()),
+                        key=lambda item: (-item[0], item[1]))  # fmt: skip
+        return [to_record(learner) for count, _, learner in shared if count][:limit]
 
     def iter_records(self) -> Iterator[RegisterRecord]:
         return (to_record(learner) for learner in self.rows.values() if learner.master_uln is None)

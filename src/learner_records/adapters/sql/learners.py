@@ -257,9 +257,10 @@ class SqlLearnerRepository:
         return list(self._linked([master_uln]).get(master_uln, ()))
 
     def candidates(self, keys: Iterable[str], limit: int) -> list[RegisterRecord]:
+        # Past the limit, the records sharing the most keys with the query stay: the learner asked for shares all.
         rows = self._raw.rows(
-            _SELECT_RECORDS + " WHERE uln IN (SELECT DISTINCT uln FROM learner_key"
-            " WHERE key IN (SELECT value FROM json_each(?)) LIMIT ?)",
+            _SELECT_RECORDS + " WHERE uln IN (SELECT uln FROM learner_key"
+            " WHERE key IN (SELECT value FROM json_each(?)) GROUP BY uln ORDER BY count(*) DESC, uln LIMIT ?)",
             (self._raw.array(sorted({key_hash(key) for key in keys})), limit),
         )
         return [_record(row) for row in rows]
