@@ -14,7 +14,7 @@ from ...domain.queries import verification_query
 from .credentials import r9_actor
 from .endpoint import Handler, SoapCall
 from .messages import uln_lookup
-from .xml import Message
+from .xml import NIL, Message
 
 # AbilityToShare as the R9 model spells it (FPNSeenShareData is 1; NotProvided, -1, is not a register value)
 _SHARE_NAMES = {"FPNNotSeen": AbilityToShare.NOTICE_NOT_SEEN, "FPNSeenShareData": AbilityToShare.SHARE}
@@ -27,6 +27,13 @@ _EVENT_ELEMENTS = {  # LearningEvent element -> attribute, in the contract's ord
     "QualificationType": "qualification_type", "Source": "source", "Status": "status", "Subject": "subject",
     "SubjectCode": "subject_code", "UnderDataChallenge": "under_data_challenge",
 }  # fmt: skip
+
+
+# An event's Credits and Level are always sent, as the live (WCF) service writes them: Credits is a long, so a
+# missing value is 0, and Level is nil (hmpps-learner-records-api,
+# wiremock/__files/GetLearnerLearningEvents/exact_match_full.xml: ILR rows carry <a:Credits>0</a:Credits> and
+# <a:Level i:nil="true"/>).
+_WHEN_NULL: dict[str, Any] = {"credits": 0, "level": NIL}
 
 
 def _dotnet_datetime(value: Any) -> str | None:
@@ -92,6 +99,8 @@ def _view(value: Any) -> View:
 
 def _event_value(event: LearningEvent, attribute: str) -> Any:
     value = getattr(event, attribute)
+    if value is None and attribute in _WHEN_NULL:
+        return _WHEN_NULL[attribute]
     if attribute == "under_data_challenge":
         return "Y" if value else "N"
     if attribute == "date_loaded":
@@ -124,7 +133,9 @@ def _learning_events(call: SoapCall) -> Message:
     return {
         "GetLearnerLearningEventsResult": {
             "ResponseCode": result.code.value,
-            "FoundULN": result.found_uln,
+            # empty, not left out, when no learner was verified (WSEC0208), as the live service answers:
+            # hmpps-learner-records-api, wiremock/__files/GetLearnerLearningEvents/not_verified.xml
+            "FoundULN": result.found_uln or "",
             "IncomingULN": result.incoming_uln,
             "LearnerRecord": {"LearningEvent": events},
         }
