@@ -1,12 +1,15 @@
 """Sunesis (sunsis-core), replayed against the live server: learnerByDemographics as PHP's SoapClient sends it
-(nil OrganisationRef and search fields, no PlaceOfBirth), the answer read as its classmap reads it, and a refusal
-read as `$e->detail->MIAPAPIException`."""
+(nil OrganisationRef and search fields, no PlaceOfBirth), the answer read as its classmap reads it, a refusal read
+as `$e->detail->MIAPAPIException`, and the PLR read that follows a match."""
 
 from __future__ import annotations
 
 from .clients import sunsis_php
+from .conftest import LiveServer
 from .soap_clients import Soap
+from .test_plr_api import CATALOGUE_CSV
 from .test_soap_learner_service import register
+from .test_soap_r9_and_external import achievement, finished, submit
 
 
 def sunsis_call(soap: Soap, password: str | None = None, **changes: str) -> tuple[int, bytes]:
@@ -48,3 +51,20 @@ def test_sunesis_reads_wsec0001_for_a_gender_it_cannot_map(soap: Soap) -> None:
     fault = sunsis_php.read_fault(content)
     assert (status, fault["LRS_ErrorCode"]) == (500, "WSEC0001")
     assert "Gender" in fault["LRS_FurtherDetails"]
+
+
+def test_sunesis_reads_the_plr_of_the_learner_it_found(soap: Soap, server: LiveServer) -> None:
+    assert server.client("admin").post("/api/v1/qualifications", files={"file": ("c.csv", CATALOGUE_CSV)}).is_success
+    uln = register(soap)
+    row = achievement(uln, GivenName="Siobhán", FamilyName="Ó Briain")
+    assert finished(soap, submit(soap, [row]).JobId).AchievementsCreated == 1
+    [learner] = sunsis_php.read_find_learner_response(sunsis_call(soap)[1])["learner"]
+    envelope = sunsis_php.get_learner_learning_events_envelope(soap.ukprns["school"], soap.passwords["school"],
+                                                               "sunesis-user", learner)  # fmt: skip
+    answer = soap.session.post(f"{soap.url}/LearnerServiceR9.svc", data=envelope, headers=sunsis_php.R9_HEADERS,
+                               timeout=30)  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    read = sunsis_php.read_learning_events_response(answer.content)
+    assert read["status"] == "WSRC0004"
+    [event] = read["events"]
+    assert (event["SubjectCode"], event["Grade"], event["Credits"]) == ("601/8675/3", "Merit", "13")
