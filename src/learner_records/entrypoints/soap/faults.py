@@ -23,6 +23,12 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MIAP_FAULT_STRING = "uk.gov.miap.lrs.api.exceptions.MIAPAPIException"
 MIAP_EXCEPTIONS = "http://api.lrs.miap.gov.uk/exceptions"
 MIAP_EXCEPTION = (MIAP_EXCEPTIONS, "MIAPAPIException")
+# Descriptions as the live LearnerService words them, where a recorded answer shows it
+# (hmpps-learner-records-api, src/test/resources/error_ful.xml).
+LIVE_DESCRIPTIONS = {
+    ErrorCode.INVALID_REQUEST: "Invalid request, The request was badly formed - this may include missing mandatory"
+    " parameters, or invalid data types.",
+}
 # The live service's form of the MIAPAPIException goes in a wrapper of its own, after the contract's: readers that
 # decode the detail by local name (PHP's SoapClient) would turn two MIAPAPIException siblings into an array.
 LIVE_FORM_NAMESPACE = "urn:learner-records:soap:live-form"
@@ -77,7 +83,7 @@ def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapF
         values = {
             "ErrorCode": fault.code.value,
             "ErrorActor": operation.name if operation else contract.service,
-            "Description": fault.description,
+            "Description": _live_description(fault),
             "FurtherDetails": fault.further_details,
             "ErrorTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
         }
@@ -98,6 +104,13 @@ def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapF
             )  # fmt: skip
         )
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def _live_description(fault: SoapFault) -> str:
+    """The live service's words for a code's own description; a particular one (e.g. "Service unavailable") stays."""
+    if fault.description == fault.code.wording:
+        return LIVE_DESCRIPTIONS.get(fault.code, fault.description)
+    return fault.description
 
 
 def _live_miap_exception(contract: Contract, values: dict[str, str]) -> etree._Element:
