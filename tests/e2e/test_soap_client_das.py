@@ -16,7 +16,7 @@ from learner_records.entrypoints.tls import uvicorn_tls_options
 
 from .clients import das_verification
 from .conftest import LiveServer
-from .soap_clients import Soap
+from .soap_clients import Soap, holds_contract
 from .test_soap_learner_service import register
 from .test_soap_transport import pki, school_soap, serving
 
@@ -35,7 +35,7 @@ def das_password(server: LiveServer, operator: Actor) -> str:
 
 def verify(session: requests.Session, url: str, envelope: bytes) -> tuple[int, bytes]:
     answer = session.post(f"{url}/LearnerService.svc", data=envelope, headers=das_verification.HEADERS, timeout=30)
-    return answer.status_code, answer.content
+    return answer.status_code, holds_contract("LearnerService", answer.content)
 
 
 def envelope(reference: str, password: str, uln: str, given_name: str = "Siobhán", **extra: str | None) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .clients import sunsis_php
 from .conftest import LiveServer
-from .soap_clients import Soap
+from .soap_clients import Soap, holds_contract
 from .test_plr_api import CATALOGUE_CSV
 from .test_soap_learner_service import register
 from .test_soap_r9_and_external import achievement, finished, submit
@@ -20,7 +20,7 @@ def sunsis_call(soap: Soap, password: str | None = None, **changes: str) -> tupl
     )
     answer = soap.session.post(f"{soap.url}/LearnerService.svc", data=envelope, headers=sunsis_php.HEADERS,
                                timeout=30)  # fmt: skip
-    return answer.status_code, answer.content
+    return answer.status_code, holds_contract("LearnerService", answer.content)
 
 
 def test_sunesis_finds_a_learner_with_its_soapclient_envelope(soap: Soap) -> None:
@@ -64,7 +64,7 @@ def test_sunesis_reads_the_plr_of_the_learner_it_found(soap: Soap, server: LiveS
     answer = soap.session.post(f"{soap.url}/LearnerServiceR9.svc", data=envelope, headers=sunsis_php.R9_HEADERS,
                                timeout=30)  # fmt: skip
     assert answer.status_code == 200, answer.content
-    read = sunsis_php.read_learning_events_response(answer.content)
+    read = sunsis_php.read_learning_events_response(holds_contract("LearnerServiceR9", answer.content))
     assert read["status"] == "WSRC0004"
     [event] = read["events"]
     assert (event["SubjectCode"], event["Grade"], event["Credits"]) == ("601/8675/3", "Merit", "13")

@@ -14,7 +14,7 @@ from learner_records.bootstrap import Services
 from learner_records.entrypoints.tls import uvicorn_tls_options
 
 from .clients import dfe_tlevels
-from .soap_clients import Soap
+from .soap_clients import Soap, holds_contract
 from .test_soap_r9_and_external import FAULTS, achievement, finished, learner, submit
 from .test_soap_transport import pki, school_soap, serving
 
@@ -28,7 +28,7 @@ def tlevels_call(soap: Soap, uln: str, organisation_ref: str | None = None) -> t
     )
     answer = soap.session.post(f"{soap.url}/LearnerServiceR9.svc", data=envelope, headers=dfe_tlevels.HEADERS,
                                timeout=30)  # fmt: skip
-    return answer.status_code, answer.content
+    return answer.status_code, holds_contract("LearnerServiceR9", answer.content)
 
 
 def test_tlevels_reads_a_plr_with_its_ukprn_as_organisation_ref(soap: Soap, learner: str) -> None:
