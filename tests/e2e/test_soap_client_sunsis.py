@@ -68,3 +68,15 @@ def test_sunesis_reads_the_plr_of_the_learner_it_found(soap: Soap, server: LiveS
     assert read["status"] == "WSRC0004"
     [event] = read["events"]
     assert (event["SubjectCode"], event["Grade"], event["Credits"]) == ("601/8675/3", "Merit", "13")
+
+
+def test_sunesis_finds_a_learner_by_uln_with_its_soapclient_envelope(soap: Soap) -> None:
+    uln = register(soap)
+    envelope = sunsis_php.learner_by_uln_envelope(soap.ukprns["school"], soap.passwords["school"], "sunesis",
+                                                  uln=uln, family_name="Ó Briain", given_name="Siobhán")  # fmt: skip
+    answer = soap.session.post(f"{soap.url}/LearnerService.svc", data=envelope, headers=sunsis_php.HEADERS,
+                               timeout=30)  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    read = sunsis_php.read_find_learner_response(holds_contract("LearnerService", answer.content))
+    assert (read["status"], [learner["ULN"] for learner in read["learner"]]) == ("WSRC0004", [uln])
+    assert "MasterSubstituted" not in read["learner"][0]  # `getMasterSubstituted()` is null, as on the live service
