@@ -9,7 +9,7 @@ from typing import Any
 import requests
 import zeep
 from lxml import etree
-from zeep.plugins import Plugin
+from zeep.plugins import HistoryPlugin, Plugin
 from zeep.transports import Transport
 
 from learner_records.entrypoints.soap.contract import contract
@@ -39,6 +39,10 @@ class ContractCheck(Plugin):  # type: ignore[misc]
         self.schema = contract(service).schema
 
     def ingress(self, envelope: Any, http_headers: Any, operation: Any) -> tuple[Any, Any]:
+        self.check(envelope)
+        return envelope, http_headers
+
+    def check(self, envelope: Any) -> None:
         body = envelope.find(f"{SOAP_ENV}Body")
         payload = body[0]
         if payload.tag == f"{SOAP_ENV}Fault":
@@ -46,7 +50,12 @@ class ContractCheck(Plugin):  # type: ignore[misc]
         if not self.schema.validate(payload):
             problem = self.schema.error_log
             raise AssertionError(f"the answer breaks the contract: {problem}\n{etree.tostring(payload)!r}")
-        return envelope, http_headers
+
+
+def holds_contract(service: str, content: bytes) -> bytes:
+    """`content`, a raw answer of `service`, after checking it as `ContractCheck` checks zeep's answers."""
+    ContractCheck(service).check(etree.fromstring(content))
+    return content
 
 
 @dataclass
@@ -55,18 +64,24 @@ class Soap:
     passwords: dict[str, str]  # organisation name -> OrgPassword
     ukprns: dict[str, str]
     session: requests.Session = field(default_factory=requests.Session)
+    history: HistoryPlugin = field(default_factory=lambda: HistoryPlugin(maxlen=1))
     _clients: dict[str, zeep.Client] = field(default_factory=dict)
 
     def client(self, service: str) -> zeep.Client:
         if service not in self._clients:
             transport = Transport(session=self.session, timeout=30, operation_timeout=30)
             self._clients[service] = zeep.Client(
-                str(contract_path(service)), transport=transport, plugins=[ContractCheck(service)]
+                str(contract_path(service)), transport=transport, plugins=[ContractCheck(service), self.history]
             )
         return self._clients[service]
 
     def service(self, name: str) -> Any:
         return self.client(name).create_service(BINDINGS[name], f"{self.url}/{name}.svc")
+
+    def last_answer(self) -> etree._Element:
+        """The body element of the last answer received, as it came over the wire."""
+        envelope = self.history.last_received["envelope"]
+        return envelope.find(f"{SOAP_ENV}Body")[0]
 
     def miap(self, who: str, user: str | None = None) -> dict[str, Any]:
         """The LearnerService credential elements for organisation `who`."""

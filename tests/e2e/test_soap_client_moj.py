@@ -67,6 +67,10 @@ def test_moj_reads_the_code_of_a_refusal_with_its_own_regex_and_the_contract_sti
     assert answer.error["ErrorCode"] == "WSEC0001"
     assert "Gender" in (answer.error["FurtherDetails"] or "")
     assert len(answer.error["ErrorTimestamp"] or "") == len("2026-12-04 18:00:00")
+    assert answer.error["Description"] == (  # as the live service words it (MoJ's src/test/resources/error_ful.xml)
+        "Invalid request, The request was badly formed - this may include missing mandatory parameters, or invalid"
+        " data types."
+    )
     # readers built from the WSDL read the detail's first entry, which is the contract's MIAPAPIException
     status, content = post_raw(soap, envelope)
     detail = etree.fromstring(content).find(f"{{{moj_hmpps.SOAP_ENV}}}Body/{{{moj_hmpps.SOAP_ENV}}}Fault/detail")

@@ -15,7 +15,7 @@ Followed at commit 78c7e8a02062871dee2da49ae34b835d23b1d197, under src/:
   which DataContractSerializer reads in that order only.
 
 The envelope is WCF's own writing of that call over BasicHttpBinding (SOAP 1.1, text/xml; charset=utf-8, the
-SOAPAction quoted); the live binding adds HTTPS with a client certificate, which these tests leave to the TLS ones.
+SOAPAction quoted); the live binding adds HTTPS with a client certificate, which one replay test uses.
 """
 
 from __future__ import annotations

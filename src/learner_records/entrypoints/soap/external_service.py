@@ -1,4 +1,5 @@
-"""ExternalService: awarding organisations submit achievement batch jobs and poll them."""
+"""ExternalService: awarding organisations submit achievement batch jobs and poll them (the message's values are
+checked before its credentials, as on the other services)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from .xml import Message
 
 def _submit(call: SoapCall) -> Message:
     message = call.message
-    actor = external_actor(call.services, message)
     rows = [row for row in (message.get("achievements") or {}).get("Achievement") or [] if row is not None]
     if not rows:
         raise InvalidField("achievements", "has no Achievement", "at least one Achievement")
+    actor = external_actor(call.services, message)
     submitted = call.services.achievements.submit(
         actor, rows, message.get("submissionType") or "WebService", email_address=message.get("emailAddress")
     )
@@ -40,10 +41,10 @@ def _stamp(value: Any) -> str | None:
 
 def _job(call: SoapCall) -> Message:
     message = call.message
-    actor = external_actor(call.services, message)
     job_id = message.get("jobId")
     if job_id is None:
         raise InvalidField("jobId", "is missing", "the JobId that SubmitAchievementBatchJob answered")
+    actor = external_actor(call.services, message)
     call.services.organisations.record_call(actor, call.operation.name)
     try:
         job = call.services.achievements.job(actor, int(job_id))

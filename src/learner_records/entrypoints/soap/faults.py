@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 
@@ -22,6 +23,16 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 MIAP_FAULT_STRING = "uk.gov.miap.lrs.api.exceptions.MIAPAPIException"
 MIAP_EXCEPTIONS = "http://api.lrs.miap.gov.uk/exceptions"
 MIAP_EXCEPTION = (MIAP_EXCEPTIONS, "MIAPAPIException")
+# Descriptions as the live LearnerService words them, where a recorded answer shows it
+# (hmpps-learner-records-api, src/test/resources/error_ful.xml).
+LIVE_DESCRIPTIONS = {
+    ErrorCode.INVALID_REQUEST: "Invalid request, The request was badly formed - this may include missing mandatory"
+    " parameters, or invalid data types.",
+}
+# The live service's form of the MIAPAPIException goes in a wrapper of its own, after the contract's: readers that
+# decode the detail by local name (PHP's SoapClient) would turn two MIAPAPIException siblings into an array.
+LIVE_FORM_NAMESPACE = "urn:learner-records:soap:live-form"
+LIVE_FORM = f"{{{LIVE_FORM_NAMESPACE}}}LiveForm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +83,14 @@ def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapF
         values = {
             "ErrorCode": fault.code.value,
             "ErrorActor": operation.name if operation else contract.service,
-            "Description": fault.description,
+            "Description": _live_description(fault),
             "FurtherDetails": fault.further_details,
             "ErrorTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
         }
         detail.append(render(contract, MIAP_EXCEPTION, values, nsmap={None: MIAP_EXCEPTIONS}))
-        detail.append(_live_miap_exception(contract, values))
+        default: dict[Any, str] = {None: LIVE_FORM_NAMESPACE}
+        live_form = etree.SubElement(detail, LIVE_FORM, nsmap=default)
+        live_form.append(_live_miap_exception(contract, values))
     else:
         text = f"{fault.description}: {fault.further_details}"
         detail.append(
@@ -93,12 +106,20 @@ def fault_envelope(contract: Contract, operation: Operation | None, fault: SoapF
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
+def _live_description(fault: SoapFault) -> str:
+    """The live service's words for a code's own description; a particular one (e.g. "Service unavailable") stays."""
+    if fault.description == fault.code.wording:
+        return LIVE_DESCRIPTIONS.get(fault.code, fault.description)
+    return fault.description
+
+
 def _live_miap_exception(contract: Contract, values: dict[str, str]) -> etree._Element:
     r"""The MIAPAPIException as the live service writes it: prefix `ns10` declared on it, children unqualified.
 
     Readers written against the live service cut this element out of the text and read it alone (MoJ's
     `<ns10:MIAPAPIException[\s\S]*?</ns10:MIAPAPIException>`, then JAXB expecting unqualified children); the
-    contract's form, qualified children, comes first in the detail for readers built from the WSDL."""
+    contract's form, qualified children, comes first in the detail for readers built from the WSDL, and this one
+    inside `LiveForm` after it, so that no reader meets two elements of the same name in the detail."""
     node = etree.Element(f"{{{MIAP_EXCEPTIONS}}}MIAPAPIException", nsmap={"ns10": MIAP_EXCEPTIONS})
     for child in contract.children(contract.elements[MIAP_EXCEPTION]):
         etree.SubElement(node, child.name).text = values[child.name]

@@ -1,4 +1,7 @@
-"""LearnerService batch operations: submit a registration or verification batch, then poll for its output."""
+"""LearnerService batch operations: submit a registration or verification batch, then poll for its output.
+
+As everywhere on the service, the message's values are checked before its credentials: a malformed message is
+WSEC0001 whatever the credentials say."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 from ...domain.access import Actor
 from ...domain.batches import is_finished, poll_code
+from ...domain.checks import FieldChecks
 from ...domain.codes import ResponseCode
 from ...domain.errors import InvalidField
 from ...services.batch_ports import BatchJob, BatchRowResult
@@ -31,26 +35,35 @@ def _job_id(value: Any) -> int:
         raise InvalidField("JobID", f"{value!r} is not a number", "xs:long") from None
 
 
+def _job_type(value: Any) -> str:
+    job_type = (value or "").strip().upper()
+    if job_type not in ("FUL", "CHK"):
+        raise InvalidField("JobType", f"{value!r} is not FUL or CHK", "MIAPBatchJobType: FUL|CHK")
+    return str(job_type)
+
+
 def _submit_registration(call: SoapCall) -> Message:
+    checks = FieldChecks()
+    job_type = checks.take(_job_type, call.message.get("JobType"))
+    count = checks.take(_count, call.message.get("LearnerRecordCount"))
+    checks.done()
+    assert job_type is not None and count is not None
     actor = miap_actor(call.services, call.message)
     learners = call.message.get("Learner") or []
-    job_type = (call.message.get("JobType") or "").strip().upper()
-    if job_type not in ("FUL", "CHK"):
-        raise InvalidField("JobType", f"{call.message.get('JobType')!r} is not FUL or CHK", "MIAPBatchJobType: FUL|CHK")
     job = call.services.batches.submit_registration(
-        actor, [_row(learner) for learner in learners], job_type,
-        declared_count=_count(call.message.get("LearnerRecordCount")),
-    )  # fmt: skip
+        actor, [_row(learner) for learner in learners], job_type, declared_count=count
+    )
     call.services.organisations.record_call(actor, call.operation.name)
     return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
 
 
 def _submit_verification(call: SoapCall) -> Message:
+    count = _count(call.message.get("LearnerRecordCount"))
     actor = miap_actor(call.services, call.message)
     learners = call.message.get("Learner") or []
     job = call.services.batches.submit_verification(
         actor, [_row(learner) for learner in learners], email_address=call.message.get("OrgEmail") or None,
-        declared_count=_count(call.message.get("LearnerRecordCount")),
+        declared_count=count,
     )  # fmt: skip
     call.services.organisations.record_call(actor, call.operation.name)
     return {"ResponseCode": ResponseCode.BATCH_SUBMITTED.value, "JobID": job.id}
@@ -62,8 +75,8 @@ def _row(sent: Message | None) -> dict[str, str | None]:
 
 def _polled_job(call: SoapCall) -> tuple[Actor, BatchJob, Message]:
     """The caller, its job, and the answer's first elements: the job's ResponseCode and status."""
-    actor = miap_actor(call.services, call.message)
     job_id = _job_id(call.message.get("JobID"))
+    actor = miap_actor(call.services, call.message)
     call.services.organisations.record_call(actor, call.operation.name)
     job = call.services.batches.job(actor, job_id)
     return actor, job, {"ResponseCode": poll_code(job.status).value, "JobStatus": job.status}

@@ -19,23 +19,28 @@ from ...lrs_contract import protocol_text as plain
 from .credentials import miap_actor
 from .endpoint import Handler, SoapCall
 from .learner_batches import BATCH_HANDLERS
-from .messages import find_type, miap_datetime, uln_lookup, verified_learner
+from .messages import find_type, miap_date, uln_lookup, verified_learner
 from .xml import Message
 
 ATTRIBUTES = {element: attribute for attribute, element in PROTOCOL_NAMES.items()}
 
 
 def learner_message(learner: Learner, master_substituted: bool = False) -> Message:
+    """A MIAPLearner in the live service's shape, as MoJ's recorded answers have it
+    (hmpps-learner-records-api, wiremock/__files/FindLearnerByDemographics/exact_match_ful.xml and
+    linked_learner_found_ful.xml): CreatedDate and LastUpdatedDate as yyyy-MM-dd, MasterSubstituted only when it
+    is Y, LinkedULNs and Notes always there (empty when there are none), other empty elements left out."""
     details = learner.details.as_dict()
     message: Message = {element: plain(details[attribute]) for attribute, element in PROTOCOL_NAMES.items()}
     message.update(
-        CreatedDate=miap_datetime(learner.created_at),
-        LastUpdatedDate=miap_datetime(learner.updated_at),
+        CreatedDate=miap_date(learner.created_at),
+        LastUpdatedDate=miap_date(learner.updated_at),
         ULN=learner.uln,
-        MasterSubstituted="Y" if master_substituted else "N",
+        MasterSubstituted="Y" if master_substituted else None,
         TierLevel=str(int(learner.tier_level)),
         LearnerStatus=str(int(learner.status)),
-        LinkedULNs={"ULN": list(learner.linked_ulns)} if learner.linked_ulns else None,
+        LinkedULNs={"ULN": list(learner.linked_ulns)},
+        Notes=message.get("Notes") or "",
         VersionNumber=learner.version,
     )
     return message

@@ -31,6 +31,11 @@ class RegisterValues(Protocol):
     def gender(self) -> int: ...
 
 
+def miap_date(value: datetime) -> str:
+    """A learner's CreatedDate / LastUpdatedDate as the live service writes them: yyyy-MM-dd."""
+    return value.strftime("%Y-%m-%d")
+
+
 def miap_datetime(value: datetime | None) -> str | None:
     """MIAPDateTime: yyyy-MM-dd HH:mm:ss."""
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")

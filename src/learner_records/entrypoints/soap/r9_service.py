@@ -1,5 +1,6 @@
 """LearnerServiceR9: the learner by ULN in the R9 model, the PLR's learning events, the subset update, ViewAudit
-and GetOrganisation. WSEC0206 / WSEC0208 on a PLR read are ResponseCodes here, as the register answers them."""
+and GetOrganisation. WSEC0206 / WSEC0208 on a PLR read are ResponseCodes here, as the register answers them.
+Each handler checks the message's values before its credentials, as the live service does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ...domain.queries import verification_query
 from .credentials import r9_actor
 from .endpoint import Handler, SoapCall
 from .messages import uln_lookup
-from .xml import Message
+from .xml import NIL, Message
 
 # AbilityToShare as the R9 model spells it (FPNSeenShareData is 1; NotProvided, -1, is not a register value)
 _SHARE_NAMES = {"FPNNotSeen": AbilityToShare.NOTICE_NOT_SEEN, "FPNSeenShareData": AbilityToShare.SHARE}
@@ -27,6 +28,13 @@ _EVENT_ELEMENTS = {  # LearningEvent element -> attribute, in the contract's ord
     "QualificationType": "qualification_type", "Source": "source", "Status": "status", "Subject": "subject",
     "SubjectCode": "subject_code", "UnderDataChallenge": "under_data_challenge",
 }  # fmt: skip
+
+
+# An event's Credits and Level are always sent, as the live (WCF) service writes them: Credits is a long, so a
+# missing value is 0, and Level is nil (hmpps-learner-records-api,
+# wiremock/__files/GetLearnerLearningEvents/exact_match_full.xml: ILR rows carry <a:Credits>0</a:Credits> and
+# <a:Level i:nil="true"/>).
+_WHEN_NULL: dict[str, Any] = {"credits": 0, "level": NIL}
 
 
 def _dotnet_datetime(value: Any) -> str | None:
@@ -74,8 +82,8 @@ def r9_learner(learner: Learner) -> Message:
 
 def _learner_by_uln(call: SoapCall) -> Message:
     message = call.message
-    actor = r9_actor(call.services, message)
     uln, given, family, kind = uln_lookup(message, "uln", "givenName", "familyName", "findType")
+    actor = r9_actor(call.services, message)
     found = call.services.register.find_by_uln(actor, uln, given, family)
     result: Message = {"ResponseCode": found.code.value, "FamilyName": family, "GivenName": given, "Uln": uln}
     if found.learner is not None and kind == "FUL":
@@ -92,6 +100,8 @@ def _view(value: Any) -> View:
 
 def _event_value(event: LearningEvent, attribute: str) -> Any:
     value = getattr(event, attribute)
+    if value is None and attribute in _WHEN_NULL:
+        return _WHEN_NULL[attribute]
     if attribute == "under_data_challenge":
         return "Y" if value else "N"
     if attribute == "date_loaded":
@@ -110,7 +120,6 @@ def event_message(event: LearningEvent, view: View) -> Message:
 
 def _learning_events(call: SoapCall) -> Message:
     message = call.message
-    actor = r9_actor(call.services, message)
     checks = FieldChecks()
     view = checks.take(_view, message.get("getType"))
     query = checks.take(
@@ -119,12 +128,15 @@ def _learning_events(call: SoapCall) -> Message:
     )  # fmt: skip
     checks.done()
     assert query is not None and view is not None
+    actor = r9_actor(call.services, message)
     result = call.services.records.read_plr(actor, query)
     events = [event_message(event, view) for event in result.events]
     return {
         "GetLearnerLearningEventsResult": {
             "ResponseCode": result.code.value,
-            "FoundULN": result.found_uln,
+            # empty, not left out, when no learner was verified (WSEC0208), as the live service answers:
+            # hmpps-learner-records-api, wiremock/__files/GetLearnerLearningEvents/not_verified.xml
+            "FoundULN": result.found_uln or "",
             "IncomingULN": result.incoming_uln,
             "LearnerRecord": {"LearningEvent": events},
         }
@@ -140,7 +152,6 @@ def _ability_to_share(value: Any) -> AbilityToShare:
 
 def _update_subset(call: SoapCall) -> Message:
     message = call.message
-    actor = r9_actor(call.services, message)
     checks = FieldChecks()
     uln = checks.take(validate_uln, message.get("uln"), "uln")
     share = checks.take(_ability_to_share, message.get("abilityToShare"))
@@ -148,6 +159,7 @@ def _update_subset(call: SoapCall) -> Message:
         checks.add(InvalidField("telephoneNumber", "is not kept by this register", "leave telephoneNumber empty"))
     checks.done()
     assert uln is not None and share is not None
+    actor = r9_actor(call.services, message)
     changes = {"email_address": message.get("emailAddress"), "school_at_16": message.get("schoolAtAge16"),
                "preferred_given_name": message.get("preferredGivenName"), "ability_to_share": share}  # fmt: skip
     call.services.register.update_subset(actor, uln, int(message.get("versionNumber") or 0), changes)
@@ -156,9 +168,9 @@ def _update_subset(call: SoapCall) -> Message:
 
 def _view_audit(call: SoapCall) -> Message:
     message = call.message
-    actor = r9_actor(call.services, message)
     query = verification_query(message.get("learnerUln"), message.get("learnerGivenName"),
                                message.get("learnerFamilyName"))  # fmt: skip
+    actor = r9_actor(call.services, message)
     page = call.services.records.view_audit(actor, query, int(message.get("page") or 1))
     page.require_readable()
     entries = [
