@@ -100,6 +100,7 @@ POSTCODES = {
     "different": ("M14 5TQ", lv.DIFFERENT),
     "missing": ("", lv.MISSING),
     "not known (ZZ99 3CZ)": ("ZZ99 3CZ", lv.MISSING),
+    "no fixed abode (ZZ99 3VZ)": ("ZZ99 3VZ", lv.MISSING),
 }
 
 

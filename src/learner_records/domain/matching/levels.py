@@ -78,8 +78,9 @@ SECTOR = "same sector"
 DISTRICT = "same district"
 AREA = "same area"
 POSTCODE_LEVELS = (EXACT, ONE_CHARACTER, SECTOR, DISTRICT, AREA, DIFFERENT)
-# The postcode the LRS takes for "not known": no evidence of where a learner lives.
-UNKNOWN_POSTCODE = "ZZ993CZ"
+# The LRS takes ZZ99 3CZ for "not known"; the whole ZZ99 pseudo-area stands for unknown or no fixed abode
+# (ZZ99 3VZ, ZZ99 3GZ, ...): no evidence of where a learner lives.
+UNKNOWN_POSTCODE_AREA = "ZZ99"
 
 # Address line and town.
 SIMILAR = "similar"
@@ -246,7 +247,7 @@ def compare_genders(a: int | None, b: int | None) -> str:
 
 def known_postcode(postcode: str | None) -> str:
     compact = normalise_postcode(postcode or "")
-    return "" if compact == UNKNOWN_POSTCODE else compact
+    return "" if compact.startswith(UNKNOWN_POSTCODE_AREA) else compact
 
 
 # A postcode area is about one town, but London has eight, between which Londoners move as within one town.
