@@ -4,7 +4,6 @@ XmlSerializer reads them; over plain HTTP and over mutual TLS with a client cert
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,12 @@ import requests
 
 from learner_records.bootstrap import Services
 from learner_records.domain.access import Actor, OrganisationKind
-from learner_records.entrypoints.tls import uvicorn_tls_options
 
 from .clients import das_verification
 from .conftest import LiveServer
 from .soap_clients import Soap, holds_contract
 from .test_soap_learner_service import register
-from .test_soap_transport import pki, school_soap, serving
+from .test_soap_transport import mutual_tls_school, pki
 
 __all__ = ["pki"]  # the fixture
 
@@ -82,16 +80,8 @@ def test_das_reads_a_refusal_as_a_fault_exception_with_the_code(
 
 @pytest.mark.slow
 def test_das_verifies_over_mutual_tls_with_its_client_certificate(services: Services, pki: Path) -> None:
-    settings = dataclasses.replace(services.settings, tls_certfile=str(pki / "server.crt"),
-                                   tls_keyfile=str(pki / "server.key"), tls_client_ca=str(pki / "ca.crt"))  # fmt: skip
-    with serving(services, **uvicorn_tls_options(settings)) as port:
-        session = requests.Session()
-        session.trust_env = False
-        session.verify = str(pki / "ca.crt")
-        session.cert = (str(pki / "client.crt"), str(pki / "client.key"))
-        soap = school_soap(services, f"https://127.0.0.1:{port}", session)
-        status, content = verify(session, soap.url, envelope(soap.ukprns["school"], soap.passwords["school"],
-                                                             "1026893096"))  # fmt: skip
-        session.close()
+    with mutual_tls_school(services, pki) as soap:
+        status, content = verify(soap.session, soap.url, envelope(soap.ukprns["school"], soap.passwords["school"],
+                                                                  "1026893096"))  # fmt: skip
     assert status == 200, content
     assert das_verification.read_verify_learner_response(content)["ResponseCode"] == "WSVRC006"

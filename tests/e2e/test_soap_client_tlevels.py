@@ -3,20 +3,17 @@ with its 8-digit UKPRN as OrganisationRef, and the answer read the way DataContr
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
-import requests
 from lxml import etree
 
 from learner_records.bootstrap import Services
-from learner_records.entrypoints.tls import uvicorn_tls_options
 
 from .clients import dfe_tlevels
 from .soap_clients import Soap, holds_contract
 from .test_soap_r9_and_external import FAULTS, achievement, finished, learner, submit
-from .test_soap_transport import pki, school_soap, serving
+from .test_soap_transport import mutual_tls_school, pki
 
 __all__ = ["learner", "pki"]  # the fixtures
 
@@ -50,14 +47,7 @@ def test_a_ukprn_as_organisation_ref_must_name_the_organisation_of_the_ukprn(soa
 
 @pytest.mark.slow
 def test_tlevels_reads_over_mutual_tls_with_its_client_certificate(services: Services, pki: Path) -> None:
-    settings = dataclasses.replace(services.settings, tls_certfile=str(pki / "server.crt"),
-                                   tls_keyfile=str(pki / "server.key"), tls_client_ca=str(pki / "ca.crt"))  # fmt: skip
-    with serving(services, **uvicorn_tls_options(settings)) as port:
-        session = requests.Session()
-        session.trust_env = False
-        session.verify = str(pki / "ca.crt")
-        session.cert = (str(pki / "client.crt"), str(pki / "client.key"))
-        status, content = tlevels_call(school_soap(services, f"https://127.0.0.1:{port}", session), "1026893096")
-        session.close()
+    with mutual_tls_school(services, pki) as soap:
+        status, content = tlevels_call(soap, "1026893096")
     assert status == 200, content
     assert dfe_tlevels.read_learning_events_response(content)["ResponseCode"] == "WSEC0208"

@@ -80,6 +80,18 @@ def school_soap(services: Services, url: str, session: requests.Session) -> Soap
     return Soap(url, {"school": password}, {"school": school.ukprn}, session)
 
 
+@contextmanager
+def mutual_tls_school(services: Services, pki: Path) -> Iterator[Soap]:
+    """A server that requires the client CA's certificates, and the school's SOAP caller presenting one."""
+    settings = dataclasses.replace(services.settings, tls_certfile=str(pki / "server.crt"),
+                                   tls_keyfile=str(pki / "server.key"), tls_client_ca=str(pki / "ca.crt"))  # fmt: skip
+    with serving(services, **uvicorn_tls_options(settings)) as port, requests.Session() as session:
+        session.trust_env = False  # else REQUESTS_CA_BUNDLE in the environment outranks the session's CA
+        session.verify = str(pki / "ca.crt")
+        session.cert = (str(pki / "client.crt"), str(pki / "client.key"))
+        yield school_soap(services, f"https://127.0.0.1:{port}", session)
+
+
 def retrieve(soap: Soap) -> Any:
     return soap.service("LearnerService").retrieveULNs(**soap.miap("school"), ULNsToRetrieve={"ULN": ["1026893096"]})
 
